@@ -1,0 +1,50 @@
+/* Every form and query field the portal accepts, each with one validator
+ * (kcgi's pattern): handlers only ever read validated values. Unknown
+ * fields are ignored. */
+#ifndef PORTAL_FIELDS_H
+#define PORTAL_FIELDS_H
+
+#include <stddef.h>
+
+enum field {
+	FIELD_BOUNCE,     /* pasted bounce message */
+	FIELD_IP,         /* IPv4 or IPv6 address */
+	FIELD_TICKET,     /* support ticket reference */
+	FIELD_ISP,        /* the customer's own ISP for the SMTP advice */
+	FIELD_LOGIN,
+	FIELD_PASSWORD,
+	FIELD_CSRF,
+	FIELD_NEXT,       /* local path to return to after login */
+	FIELD_LIST,       /* admin filter: list zone */
+	FIELD_PROVIDER,   /* admin filter: provider id */
+	FIELD_FROM,       /* admin filter: YYYY-MM-DD */
+	FIELD_TO,
+	FIELD_PAGE,       /* page number */
+	FIELD_DAYS,       /* admin chart range */
+	FIELD__MAX
+};
+
+enum field_state {
+	FIELD_ABSENT = 0, /* not sent, or sent empty */
+	FIELD_VALID,
+	FIELD_INVALID,    /* sent, failed validation: see message */
+};
+
+struct field_value {
+	enum field_state state;
+	const char *value;    /* the raw value (owned by the request); valid only when VALID */
+	const char *message;  /* why it is invalid: a fixed string, never echoing input */
+};
+
+/* The field's form name ("bounce", "ip", ...). */
+const char *field_name(enum field f);
+
+/* Validates raw (len bytes, may be NULL) as field f; max_len overrides the
+ * field's own limit when non-zero (the bounce limit is a setting). */
+struct field_value field_validate(enum field f, const char *raw, size_t len, size_t max_len);
+
+/* Helpers shared with the API and tools. */
+int field_is_utf8(const char *s, size_t len);
+int field_is_ip(const char *s);
+
+#endif

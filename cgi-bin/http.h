@@ -1,0 +1,76 @@
+/* One HTTP request as the FastCGI worker sees it, and the ways to answer it.
+ * The front line (method, path, sizes) runs before anything reads the body;
+ * the CGI kit then parses query, cookies and form into validated fields. */
+#ifndef PORTAL_HTTP_H
+#define PORTAL_HTTP_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "fields.h"
+#include "limits.h"
+#include "render.h"
+
+struct app;
+struct session;
+
+enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_OTHER, HTTP__MAX };
+
+#define ROUTE_MAX_ARGS 2
+
+struct request {
+	struct app *app;
+	void *fcgx;                        /* FCGX_Request * */
+	void *kit;                         /* ClearSilver CGI *, after http_parse() */
+	enum http_method method;
+	char path[LIMIT_PATH_BYTES + 1];   /* raw path, validated, no query */
+	char ref[17];                      /* reference id for logs and error pages */
+	char client[64];                   /* REMOTE_ADDR */
+	int tls;                           /* the request came over HTTPS */
+	const char *args[ROUTE_MAX_ARGS];  /* path segments matched by '*' in the route */
+	char argbuf[LIMIT_PATH_BYTES + 1];
+	struct field_value fields[FIELD__MAX];
+	struct session *session;           /* logged-in user, or NULL */
+	char *body;                        /* the raw body (bounded), owned */
+	size_t body_len, body_off;
+	char set_cookie[2][256];           /* Set-Cookie values queued for the answer */
+	char csrf[64];                     /* this visitor's CSRF token, once known */
+	int responded;
+	int status;                        /* status sent, for the access log */
+};
+
+/* Reads the FastCGI params of fcgx into req and applies the front line.
+ * Returns 0 when the request may go on, or the HTTP status to answer with
+ * (400, 405, 411, 413, 414, 415) without reading the body. */
+int http_frontline(struct request *req, struct app *app, void *fcgx);
+
+/* Parses query string, cookies and (for POST) the form body through the
+ * ClearSilver CGI kit, then validates every known field. Returns 0 or an
+ * HTTP status (400 for a malformed body). */
+int http_parse(struct request *req);
+
+/* The value of a cookie, or NULL. */
+const char *http_cookie(struct request *req, const char *name);
+/* A request header (e.g. "HTTP_USER_AGENT"), or NULL. */
+const char *http_param(struct request *req, const char *name);
+
+/* Frees what the request owns (kit, body). */
+void http_request_end(struct request *req);
+
+/* Answers. Each adds the security headers; extra_headers is NULL or
+ * complete "Name: value\r\n" lines that the caller built from safe data. */
+void http_send(struct request *req, int status, const char *content_type,
+	       const char *extra_headers, const char *body, size_t len);
+void http_send_page(struct request *req, int status, enum page page, struct view *v);
+void http_send_json(struct request *req, int status, json_t *doc);   /* steals doc */
+void http_send_json_error(struct request *req, int status, const char *message);
+void http_redirect(struct request *req, const char *location);      /* 303 */
+/* The one error page: status text, the reference id, never request data. */
+void http_send_error(struct request *req, int status);
+
+const char *http_status_text(int status);
+
+/* Fills the view keys every page uses (csrf, user, path). */
+void http_view_common(struct request *req, struct view *v);
+
+#endif

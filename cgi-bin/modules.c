@@ -1,0 +1,12 @@
+#include "modules.h"
+
+int modules_init(struct app *app)
+{
+	(void)app;
+	return 0;
+}
+
+void modules_free(struct app *app)
+{
+	(void)app;
+}

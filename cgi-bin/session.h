@@ -1,0 +1,29 @@
+/* The logged-in visitor, from the "sid" cookie. Session ids are 256 random
+ * bits; the store keeps only their SHA-256, so a leaked database does not
+ * hand out live sessions. */
+#ifndef PORTAL_SESSION_H
+#define PORTAL_SESSION_H
+
+#include "store_auth.h"
+
+struct request;
+struct view;
+
+#define SESSION_COOKIE "sid"
+
+struct session {
+	struct auth_user user;
+	char csrf[64];
+};
+
+/* Looks the cookie up and sets req->session when it names a live session. */
+void session_load(struct request *req);
+/* The session's CSRF token, or NULL when nobody is logged in. */
+const char *session_csrf(struct request *req);
+/* Sets user.login / user.role / user.customer for the page header. */
+void session_view(struct request *req, struct view *v);
+int session_is_admin(const struct request *req);
+/* Hashes a session id string (as sent in the cookie) for the store. */
+void session_hash_id(const char *id, uint8_t out[32]);
+
+#endif

@@ -1,0 +1,12 @@
+# The FastCGI program.
+CORE_OBJS += $(OBJDIR)/src/render.o $(OBJDIR)/src/store_auth.o $(OBJDIR)/src/password.o \
+             $(OBJDIR)/src/demo.o
+
+WEB_OBJS := $(addprefix $(OBJDIR)/cgi-bin/, main.o worker.o http.o fields.o csrf.o session.o \
+	router.o modules.o page_home.o page_healthz.o)
+
+BINS += $(OUT)/cgi-bin/portal.fcgi
+
+$(OUT)/cgi-bin/portal.fcgi: $(WEB_OBJS) $(LIBPORTAL)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -1,0 +1,44 @@
+/* RFC 5322 header fields over a buffer with LF line ends (the MIME layer
+ * normalises CRLF and CR first). Nothing is copied: fields are spans into
+ * the caller's buffer. Also used on DSN field blocks (RFC 3464), which
+ * have the same syntax. */
+#ifndef PORTAL_BOUNCE_HEADER_H
+#define PORTAL_BOUNCE_HEADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct bounce_hdr {
+	const char *name;   /* field name, not terminated */
+	size_t namelen;
+	const char *val;    /* raw value after the colon, folds included */
+	size_t vallen;
+};
+
+/* True when the line at p (up to end) starts a header field: a run of
+ * printable non-space, non-colon bytes followed by ':'. */
+bool bounce_hdr_line_is_field(const char *p, const char *end);
+
+/* Reads the field at p into *h. Returns the position after the field and
+ * its continuation lines, or NULL when p is at the end of the block (blank
+ * line, end of buffer, or a line that is not a field). */
+const char *bounce_hdr_next(const char *p, const char *end, struct bounce_hdr *h);
+
+/* Returns where the body starts: after the blank line that ends the header
+ * block at p, or at the first line that is not a field. */
+const char *bounce_hdr_block_end(const char *p, const char *end);
+
+/* True when h's name equals name (ASCII case-insensitive). */
+bool bounce_hdr_is(const struct bounce_hdr *h, const char *name);
+
+/* Copies v (n bytes) to out (outsz > 0), folding every run of whitespace
+ * (line breaks included) to one space and trimming both ends. Returns the
+ * length written; out is always NUL-terminated. */
+size_t bounce_hdr_unfold(const char *v, size_t n, char *out, size_t outsz);
+
+/* Finds parameter param (e.g. "boundary") of a structured value such as a
+ * Content-Type and copies its value, unquoted, to out. Returns true when
+ * found and non-empty. */
+bool bounce_hdr_param(const char *v, size_t n, const char *param, char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,107 @@
+#include "bounce_ip.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+bool bounce_ip_parse(const char *s, size_t n, char out[BOUNCE_IP_STRLEN], bool *v6)
+{
+	char tmp[BOUNCE_IP_STRLEN + 8];
+	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+		s++;
+		n -= 2;
+	}
+	if (n > 5 && strncasecmp(s, "IPv6:", 5) == 0) {
+		s += 5;
+		n -= 5;
+	}
+	if (n == 0 || n >= sizeof tmp)
+		return false;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	unsigned char bin[16];
+	if (memchr(tmp, ':', n) == NULL) {
+		if (inet_pton(AF_INET, tmp, bin) != 1)
+			return false;
+		if (v6)
+			*v6 = false;
+		return inet_ntop(AF_INET, bin, out, BOUNCE_IP_STRLEN) != NULL;
+	}
+	if (inet_pton(AF_INET6, tmp, bin) != 1)
+		return false;
+	if (v6)
+		*v6 = true;
+	return inet_ntop(AF_INET6, bin, out, BOUNCE_IP_STRLEN) != NULL;
+}
+
+static bool is_hex(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+static bool is_word(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_' ||
+	       c == '.' || c == '-';
+}
+
+size_t bounce_ip_find(const char *s, size_t n, struct bounce_ip *ips, size_t max)
+{
+	size_t found = 0;
+	size_t i = 0;
+	while (i < n && found < max) {
+		unsigned char c = (unsigned char)s[i];
+		if (!is_hex(c) && !(c == ':' && i + 1 < n && s[i + 1] == ':')) {
+			i++;
+			continue;
+		}
+		/* a token glued to a word is part of a host name or an id; the
+		 * "IPv6:" literal prefix is the exception */
+		bool v6prefix = i >= 5 && strncasecmp(s + i - 5, "IPv6:", 5) == 0;
+		if (i > 0 && is_word((unsigned char)s[i - 1]) && !v6prefix) {
+			while (i < n && is_word((unsigned char)s[i]))
+				i++;
+			continue;
+		}
+		size_t j = i;
+		bool colon = false;
+		while (j < n && (is_hex((unsigned char)s[j]) || s[j] == ':' || s[j] == '.')) {
+			colon |= s[j] == ':';
+			j++;
+		}
+		size_t end = j;
+		/* a sentence or a "host:" label may end right after an address */
+		while (end > i && (s[end - 1] == '.' ||
+		                   (s[end - 1] == ':' && !(end - i >= 2 && s[end - 2] == ':'))))
+			end--;
+		unsigned char nx = j < n ? (unsigned char)s[j] : ' ';
+		bool glued = ((nx | 0x20) >= 'g' && (nx | 0x20) <= 'z') || nx == '_' || nx == '-';
+		if (!glued && end > i && (colon || (s[i] >= '0' && s[i] <= '9'))) {
+			char canon[BOUNCE_IP_STRLEN];
+			bool v6;
+			if (bounce_ip_parse(s + i, end - i, canon, &v6)) {
+				ips[found].off = i;
+				ips[found].len = end - i;
+				ips[found].v6 = v6;
+				memcpy(ips[found].text, canon, sizeof canon);
+				found++;
+			}
+		}
+		i = j;
+		/* skip the rest of a word the token ran into */
+		while (i < n && is_word((unsigned char)s[i]))
+			i++;
+	}
+	return found;
+}
+
+bool bounce_ip_is_special(const char *canon)
+{
+	if (strchr(canon, ':') == NULL) {
+		int o = atoi(canon);
+		return o == 0 || o == 127 || o >= 224;
+	}
+	return strcmp(canon, "::") == 0 || strcmp(canon, "::1") == 0 ||
+	       strncasecmp(canon, "ff", 2) == 0;
+}

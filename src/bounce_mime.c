@@ -1,0 +1,320 @@
+#include "bounce_mime.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bounce_decode.h"
+#include "bounce_header.h"
+
+/* What an entity's headers say about its body. */
+struct entity {
+	char type[64];       /* "text/plain", lower case */
+	char boundary[80];   /* RFC 2046 caps boundaries at 70 */
+	char charset[40];
+	enum { CTE_IDENTITY, CTE_BASE64, CTE_QP } cte;
+};
+
+struct walk {
+	struct bounce_doc *doc;
+	struct bounce_buf tmp;     /* transfer-decoded body, reused */
+	struct bounce_buf tmp2;    /* HTML-stripped body, reused */
+};
+
+void bounce_mime_normalize_eol(const char *in, size_t len, struct bounce_buf *out)
+{
+	if (!bounce_buf_reserve(out, len))
+		return;
+	char *o = out->p + out->len;
+	const char *p = in, *end = in + len;
+	while (p < end) {
+		const char *cr = memchr(p, '\r', (size_t)(end - p));
+		if (cr == NULL) {
+			memcpy(o, p, (size_t)(end - p));
+			o += end - p;
+			break;
+		}
+		memcpy(o, p, (size_t)(cr - p));
+		o += cr - p;
+		*o++ = '\n';
+		p = cr + 1;
+		if (p < end && *p == '\n')
+			p++;
+	}
+	out->len = (size_t)(o - out->p);
+	out->p[out->len] = '\0';
+}
+
+static void lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s + 32);
+}
+
+/* Reads the headers of the entity at [p,end) into *e. Returns the start
+ * of its body. Without a Content-Type the default (text/plain, or
+ * message/rfc822 inside multipart/digest) applies. */
+static const char *read_entity(const char *p, const char *end, const char *deftype,
+                               struct entity *e)
+{
+	struct bounce_hdr h;
+	const char *q;
+	memset(e, 0, sizeof *e);
+	snprintf(e->type, sizeof e->type, "%s", deftype);
+	while ((q = bounce_hdr_next(p, end, &h)) != NULL) {
+		if (bounce_hdr_is(&h, "Content-Type")) {
+			char v[512];
+			size_t vl = bounce_hdr_unfold(h.val, h.vallen, v, sizeof v);
+			size_t tl = strcspn(v, "; ");
+			if (tl > 0 && tl < sizeof e->type && memchr(v, '/', tl)) {
+				memcpy(e->type, v, tl);
+				e->type[tl] = '\0';
+				lower(e->type);
+			}
+			bounce_hdr_param(v, vl, "boundary", e->boundary, sizeof e->boundary);
+			bounce_hdr_param(v, vl, "charset", e->charset, sizeof e->charset);
+		} else if (bounce_hdr_is(&h, "Content-Transfer-Encoding")) {
+			char v[64];
+			bounce_hdr_unfold(h.val, h.vallen, v, sizeof v);
+			if (strncasecmp(v, "base64", 6) == 0)
+				e->cte = CTE_BASE64;
+			else if (strncasecmp(v, "quoted-printable", 16) == 0)
+				e->cte = CTE_QP;
+		}
+		p = q;
+	}
+	if (p < end && *p == '\n')
+		p++;
+	return p;
+}
+
+/* Undoes the transfer encoding of [p,end) into w->tmp (reset first).
+ * Returns the decoded span. */
+static const char *decode_body(struct walk *w, const struct entity *e, const char *p,
+                               const char *end, size_t *n)
+{
+	if (e->cte == CTE_IDENTITY) {
+		*n = (size_t)(end - p);
+		return p;
+	}
+	w->tmp.len = 0;
+	if (e->cte == CTE_BASE64)
+		bounce_decode_base64(p, (size_t)(end - p), &w->tmp);
+	else
+		bounce_decode_qp(p, (size_t)(end - p), &w->tmp);
+	*n = w->tmp.len;
+	return w->tmp.p ? w->tmp.p : "";
+}
+
+/* Appends a decoded text body to dst in UTF-8 with LF line ends, and makes
+ * sure it ends with a newline so parts never run together. */
+static void put_text(struct walk *w, struct bounce_buf *dst, const struct entity *e,
+                     const char *s, size_t n)
+{
+	const char *src = s;
+	size_t sn = n;
+	if (e->cte == CTE_BASE64 && memchr(s, '\r', n)) {
+		/* base64 hides CRLF from the first normalisation pass */
+		w->tmp2.len = 0;
+		bounce_mime_normalize_eol(s, n, &w->tmp2);
+		src = w->tmp2.p ? w->tmp2.p : "";
+		sn = w->tmp2.len;
+	}
+	if (strcmp(e->type, "text/html") == 0) {
+		struct bounce_buf h = {0};
+		bounce_decode_html(src, sn, &h);
+		bounce_decode_charset(h.p ? h.p : "", h.len, e->charset, dst);
+		dst->oom |= h.oom;
+		bounce_buf_free(&h);
+	} else {
+		bounce_decode_charset(src, sn, e->charset, dst);
+	}
+	if (dst->len > 0 && dst->p[dst->len - 1] != '\n')
+		bounce_buf_putc(dst, '\n');
+}
+
+static void walk_entity(struct walk *w, const char *p, const char *end, const char *deftype,
+                        int depth);
+
+/* Finds the next delimiter line "--boundary" at or after p that starts a
+ * line. Returns its start or NULL. */
+static const char *find_delim(const char *p, const char *end, const char *start,
+                              const char *b, size_t bl)
+{
+	while (p < end) {
+		const char *d = memmem(p, (size_t)(end - p), b, bl);
+		if (d == NULL)
+			return NULL;
+		if (d == start || d[-1] == '\n')
+			return d;
+		p = d + 1;
+	}
+	return NULL;
+}
+
+/* Walks the parts of a multipart body [p,end). A boundary that never
+ * closes ends at the end of the input. */
+static void walk_multipart(struct walk *w, const struct entity *e, const char *p,
+                           const char *end, int depth)
+{
+	char delim[84];
+	int dl = snprintf(delim, sizeof delim, "--%s", e->boundary);
+	if (dl <= 2 || (size_t)dl >= sizeof delim)
+		return;
+	const char *deftype = strcmp(e->type, "multipart/digest") == 0 ? "message/rfc822" : "text/plain";
+	const char *start = p;
+	const char *d = find_delim(p, end, start, delim, (size_t)dl);
+	while (d != NULL && w->doc->parts < BOUNCE_MIME_MAX_PARTS) {
+		const char *after = d + dl;
+		if (end - after >= 2 && after[0] == '-' && after[1] == '-')
+			return; /* close delimiter */
+		const char *nl = memchr(after, '\n', (size_t)(end - after));
+		if (nl == NULL)
+			return;
+		const char *body = nl + 1;
+		const char *next = find_delim(body, end, start, delim, (size_t)dl);
+		const char *pend = next ? next : end;
+		/* the line break before a delimiter belongs to the delimiter */
+		if (pend > body && pend[-1] == '\n')
+			pend--;
+		w->doc->parts++;
+		walk_entity(w, body, pend, deftype, depth + 1);
+		d = next;
+	}
+}
+
+/* A returned message that is itself a report (a forwarded bounce) is read
+ * as one; any other one only gives its headers. */
+static void walk_message(struct walk *w, const char *p, const char *end, int depth)
+{
+	const char *body = bounce_hdr_block_end(p, end);
+	struct entity inner;
+	read_entity(p, end, "text/plain", &inner);
+	if (strcmp(inner.type, "multipart/report") == 0) {
+		walk_entity(w, p, end, "text/plain", depth + 1);
+		return;
+	}
+	bounce_buf_put(&w->doc->rethdr, p, (size_t)(body - p));
+	bounce_buf_putc(&w->doc->rethdr, '\n');
+}
+
+static void walk_entity(struct walk *w, const char *p, const char *end, const char *deftype,
+                        int depth)
+{
+	struct entity e;
+	if (depth > BOUNCE_MIME_MAX_DEPTH)
+		return;
+	const char *body = read_entity(p, end, deftype, &e);
+	size_t n;
+	const char *s;
+	if (strncmp(e.type, "multipart/", 10) == 0) {
+		if (e.boundary[0]) {
+			w->doc->is_mime = true;
+			walk_multipart(w, &e, body, end, depth);
+		} else {
+			put_text(w, &w->doc->text, &e, body, (size_t)(end - body));
+		}
+	} else if (strcmp(e.type, "message/delivery-status") == 0 ||
+	           strcmp(e.type, "message/global-delivery-status") == 0) {
+		s = decode_body(w, &e, body, end, &n);
+		bounce_buf_put(&w->doc->dsn, s, n);
+		bounce_buf_putc(&w->doc->dsn, '\n');
+	} else if (strcmp(e.type, "message/rfc822") == 0 || strcmp(e.type, "message/global") == 0) {
+		s = decode_body(w, &e, body, end, &n);
+		if (s == w->tmp.p) {
+			/* walk_message may reuse tmp: walk a private copy */
+			struct bounce_buf copy = {0};
+			bounce_buf_put(&copy, s, n);
+			w->doc->rethdr.oom |= copy.oom;
+			if (copy.p)
+				walk_message(w, copy.p, copy.p + copy.len, depth);
+			bounce_buf_free(&copy);
+		} else {
+			walk_message(w, s, s + n, depth);
+		}
+	} else if (strcmp(e.type, "text/rfc822-headers") == 0 ||
+	           strcmp(e.type, "message/rfc822-headers") == 0 ||
+	           strcmp(e.type, "message/global-headers") == 0) {
+		s = decode_body(w, &e, body, end, &n);
+		bounce_buf_put(&w->doc->rethdr, s, n);
+		bounce_buf_putc(&w->doc->rethdr, '\n');
+	} else if (strncmp(e.type, "text/", 5) == 0 || strcmp(e.type, "message/feedback-report") == 0) {
+		s = decode_body(w, &e, body, end, &n);
+		put_text(w, &w->doc->text, &e, s, n);
+	}
+	/* images, applications, ...: nothing a postmaster reads */
+}
+
+/* Message headers that prove the input is a message and not prose that
+ * happens to begin with "Something: ...". */
+static bool is_message_header(const struct bounce_hdr *h)
+{
+	static const char *const names[] = {
+		"From", "To", "Subject", "Date", "Received", "Return-Path", "Message-ID",
+		"Content-Type", "MIME-Version", "Delivered-To", "X-Failed-Recipients",
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (bounce_hdr_is(h, names[i]))
+			return true;
+	return false;
+}
+
+enum perr bounce_mime_parse(const char *in, size_t len, struct bounce_doc *doc)
+{
+	struct bounce_buf norm = {0};
+	struct walk w = {.doc = doc};
+	bounce_mime_normalize_eol(in, len, &norm);
+	if (norm.oom) {
+		bounce_buf_free(&norm);
+		return PERR_NOMEM;
+	}
+	const char *p = norm.p ? norm.p : "";
+	const char *end = p + norm.len;
+	/* mbox "From " separator line */
+	if (end - p > 5 && memcmp(p, "From ", 5) == 0) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : end;
+	}
+	/* skip leading blank lines of a paste */
+	while (p < end && (*p == '\n' || *p == ' ' || *p == '\t')) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *q = p;
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q < end && *q != '\n')
+			break;
+		p = nl ? nl + 1 : end;
+	}
+	struct bounce_hdr h;
+	const char *q = p;
+	unsigned msgfields = 0;
+	while ((q = bounce_hdr_next(q, end, &h)) != NULL) {
+		msgfields += is_message_header(&h);
+	}
+	if (msgfields > 0) {
+		doc->is_message = true;
+		const char *body = bounce_hdr_block_end(p, end);
+		bounce_buf_put(&doc->tophdr, p, (size_t)(body - p));
+		walk_entity(&w, p, end, "text/plain", 0);
+	} else {
+		/* pasted text: all of it is notification text, and DSN fields
+		 * pasted with it are found there too */
+		bounce_buf_put(&doc->text, p, (size_t)(end - p));
+		bounce_buf_putc(&doc->text, '\n');
+	}
+	bounce_buf_free(&w.tmp);
+	bounce_buf_free(&w.tmp2);
+	bounce_buf_free(&norm);
+	if (doc->text.oom || doc->dsn.oom || doc->rethdr.oom || doc->tophdr.oom)
+		return PERR_NOMEM;
+	return PERR_OK;
+}
+
+void bounce_doc_free(struct bounce_doc *doc)
+{
+	bounce_buf_free(&doc->text);
+	bounce_buf_free(&doc->dsn);
+	bounce_buf_free(&doc->rethdr);
+	bounce_buf_free(&doc->tophdr);
+}

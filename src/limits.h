@@ -1,0 +1,23 @@
+/* Every fixed limit of the portal, in one place. Limits that an operator
+ * may tune are settings (conf/portal.hdf.example); these are their defaults
+ * and the hard ceilings that settings cannot exceed. */
+#ifndef PORTAL_LIMITS_H
+#define PORTAL_LIMITS_H
+
+#define LIMIT_BODY_DEFAULT      (256u * 1024)  /* request body, bytes (limits.body_bytes) */
+#define LIMIT_BODY_MAX          (4u * 1024 * 1024)
+#define LIMIT_BOUNCE_DEFAULT    (200u * 1024)  /* pasted bounce, bytes (limits.bounce_bytes) */
+#define LIMIT_BOUNCE_MAX        (10u * 1024 * 1024)
+#define LIMIT_PATH_BYTES        1024           /* request path */
+#define LIMIT_QUERY_BYTES       4096           /* query string */
+#define LIMIT_COOKIE_BYTES      4096           /* Cookie header */
+#define LIMIT_FIELD_SHORT       256            /* login, ip, ticket, ... */
+#define LIMIT_TICKET_CHARS      32             /* ticket reference [A-Za-z0-9-] */
+#define LIMIT_DNS_TIMEOUT_MS    3000           /* default total DNS deadline */
+#define LIMIT_DNS_TIMEOUT_MAX   30000
+#define LIMIT_DNS_LISTS_MAX     128            /* lists queried in one check */
+#define LIMIT_IPS_PER_CLI_RUN   100000         /* IPs blcheck reads from stdin */
+#define LIMIT_DIAGNOSTIC_BYTES  2048           /* stored diagnostic text of a report */
+#define LIMIT_BOUNCE_SCAN_BYTES (64u * 1024)   /* notification text the bounce patterns read */
+
+#endif

@@ -1,0 +1,41 @@
+<?cs include:"layout/header.cs" ?><?cs include:"layout/macros.cs" ?>
+<section class="hero">
+  <div class="hero-text">
+    <h1>Mail bouncing with “blacklisted”?</h1>
+    <p class="lead">Paste the bounce you received. In a few seconds we tell you whether it really is a blacklist problem, which list it is, why it happened and what you can do about it right now.</p>
+  </div>
+  <?cs call:check_form() ?>
+</section>
+
+<section class="explain" aria-labelledby="why">
+  <h2 id="why">Why does this happen on a shared mail server?</h2>
+  <p>Your website and mail share a server with other customers. Big mailbox providers such as AOL, Comcast, Gmail and Outlook judge a server by <em>all</em> the mail it sends. When a few people mark mail from it as spam, or a public blacklist (a “DNSBL”) lists its address, those providers refuse mail from everyone on it for a while, including you.</p>
+  <div class="grid">
+    <article class="card">
+      <h3>Complaints about someone's mailing</h3>
+      <p>Another customer on the server sent a newsletter that recipients reported as spam.</p>
+    </article>
+    <article class="card">
+      <h3>An exploited script</h3>
+      <p>An outdated PHP or Perl script on some website was abused to send spam.</p>
+    </article>
+    <article class="card">
+      <h3>A forgotten sign-up</h3>
+      <p>Someone no longer remembers subscribing to a newsletter and pressed “report spam”.</p>
+    </article>
+    <article class="card">
+      <h3>Reporting your own forwarded mail</h3>
+      <p>A mailbox here forwards to AOL, Comcast or similar. Spam arrives, gets forwarded, and pressing “report spam” there blames our server. This one you can fix in a click.</p>
+    </article>
+  </div>
+</section>
+
+<section class="explain" aria-labelledby="next">
+  <h2 id="next">What happens next</h2>
+  <ol class="steps">
+    <li><strong>Most listings lift by themselves within about 72 hours</strong> once the cause stops. We watch our own servers and work on delisting.</li>
+    <li><strong>Need to send now?</strong> Send through your internet provider's own mail server (SMTP). Your report shows the settings.</li>
+    <li><strong>Never again?</strong> A <a href="<?cs var:url_validate(site.dedicated_url) ?>">dedicated server</a> has an address only you use, and our <a href="<?cs var:url_validate(site.gateway_url) ?>">managed anti-spam gateway</a> keeps spam out of your forwards.</li>
+  </ol>
+</section>
+<?cs include:"layout/footer.cs" ?>
