@@ -11,7 +11,7 @@
 #include "err.h"
 
 #define DNSBL_ZONE_MAX 160      /* zone name; leaves room for 64 bytes of nibbles + key */
-#define DNSBL_NAME_MAX 96
+#define DNSBL_NAME_MAX DNSBL_ZONE_MAX
 #define DNSBL_TEXT_MAX 384      /* free text: what it lists, meanings, quirks */
 #define DNSBL_URL_MAX 384
 #define DNSBL_CODES_MAX 32      /* decoded return codes per list */
