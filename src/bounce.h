@@ -10,7 +10,7 @@
  *	struct bounce_knowledge *k;
  *	if (bounce_knowledge_load(PORTAL_DATADIR "/db/knowledge", &k) != PERR_OK) ...
  *	struct bounce_result r;
- *	if (bounce_analyze(k, buf, len, LIMIT_BOUNCE_DEFAULT, &r) == PERR_OK) {
+ *	if (bounce_analyze(k, buf, len, &r) == PERR_OK) {
  *		json_t *j = bounce_result_to_json(&r);
  *		...
  *		json_decref(j);
@@ -110,8 +110,12 @@ const char *bounce_knowledge_entry_id(const struct bounce_knowledge *k, size_t i
  * and must be released with bounce_result_free(); on error *out is zeroed
  * and holds nothing. Empty or unreadable input is not an error: it yields
  * category "other" and no fields. Thread-safe for a shared k. */
-enum perr bounce_analyze(const struct bounce_knowledge *k, const char *bytes,
-                         size_t len, size_t max_bytes, struct bounce_result *out);
+enum perr bounce_analyze_max(const struct bounce_knowledge *k, const char *bytes, size_t len,
+                             size_t max_bytes, struct bounce_result *out);
+
+/* bounce_analyze_max() with LIMIT_BOUNCE_DEFAULT. */
+enum perr bounce_analyze(const struct bounce_knowledge *k, const char *bytes, size_t len,
+                         struct bounce_result *out);
 
 /* Releases the strings of r and zeroes it; safe to call twice. */
 void bounce_result_free(struct bounce_result *r);
