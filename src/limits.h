@@ -20,4 +20,11 @@
 #define LIMIT_DIAGNOSTIC_BYTES  2048           /* stored diagnostic text of a report */
 #define LIMIT_BOUNCE_SCAN_BYTES (64u * 1024)   /* notification text the bounce patterns read */
 
+#define LIMIT_LOGIN_FAILS_ACCOUNT 5           /* failed logins per account in the window */
+#define LIMIT_LOGIN_FAILS_CLIENT 20           /* failed logins per client address in the window */
+#define LIMIT_LOGIN_WINDOW_S    900            /* the throttle window, seconds */
+#define LIMIT_LOGIN_LOCK_S      900            /* lock-out once a limit is hit (Retry-After) */
+#define LIMIT_AUDIT_KEEP_DAYS   730            /* forward audit lines kept by portalctl purge */
+#define LIMIT_AUDIT_SHOWN       50             /* audit lines under the forwards list */
+
 #endif

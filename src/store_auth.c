@@ -102,3 +102,155 @@ int store_user_exists(struct store *st, const char *login)
 	sqlite3_reset(s);
 	return found;
 }
+
+/* --- accounts and sessions (issue 6) --- */
+
+enum perr store_user_by_login(struct store *st, const char *login, struct auth_user *user,
+			      char *hash, size_t hashlen)
+{
+	static const char sql[] =
+		"SELECT u.password_hash, u.id, coalesce(u.customer_id, 0), u.login, u.role, "
+		"coalesce(c.name, ''), u.disabled "
+		"FROM users u LEFT JOIN customers c ON c.id = u.customer_id WHERE u.login = ?1";
+	sqlite3_stmt *s = store_stmt(st, sql);
+	if (s == NULL)
+		return PERR_DB;
+	store_bind_text(s, 1, login);
+	int rc = sqlite3_step(s);
+	enum perr out = PERR_NOT_FOUND;
+	if (rc == SQLITE_ROW) {
+		store_col_text(s, 0, hash, hashlen);
+		fill_user(s, 1, user);
+		out = PERR_OK;
+	} else if (rc != SQLITE_DONE) {
+		out = store_fail(st, "user lookup");
+	}
+	sqlite3_reset(s);
+	return out;
+}
+
+static enum perr end_user_sessions(struct store *st, const char *login)
+{
+	static const char sql[] =
+		"DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE login = ?1)";
+	sqlite3_stmt *s = store_stmt(st, sql);
+	if (s == NULL)
+		return PERR_DB;
+	store_bind_text(s, 1, login);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? PERR_OK : store_fail(st, "end sessions");
+}
+
+/* Runs a one-row UPDATE of users keyed by login (?1), then ends the
+ * user's sessions, in one transaction. */
+static enum perr update_user(struct store *st, sqlite3_stmt *s, const char *login)
+{
+	enum perr rc = PERR_OK;
+	int step = sqlite3_step(s);
+	int n = sqlite3_changes(store_db(st));
+	sqlite3_reset(s);
+	if (step != SQLITE_DONE)
+		rc = store_fail(st, "user update");
+	else if (n == 0)
+		rc = PERR_NOT_FOUND;
+	else
+		rc = end_user_sessions(st, login);
+	return rc;
+}
+
+enum perr store_user_set_password(struct store *st, const char *login, const char *password_hash)
+{
+	static const char sql[] = "UPDATE users SET password_hash = ?2 WHERE login = ?1";
+	enum perr rc = store_begin(st);
+	if (rc != PERR_OK)
+		return rc;
+	sqlite3_stmt *s = store_stmt(st, sql);
+	if (s == NULL) {
+		store_rollback(st);
+		return PERR_DB;
+	}
+	store_bind_text(s, 1, login);
+	store_bind_text(s, 2, password_hash);
+	if ((rc = update_user(st, s, login)) != PERR_OK || (rc = store_commit(st)) != PERR_OK)
+		store_rollback(st);
+	return rc;
+}
+
+enum perr store_user_set_disabled(struct store *st, const char *login, int disabled)
+{
+	static const char sql[] = "UPDATE users SET disabled = ?2 WHERE login = ?1";
+	enum perr rc = store_begin(st);
+	if (rc != PERR_OK)
+		return rc;
+	sqlite3_stmt *s = store_stmt(st, sql);
+	if (s == NULL) {
+		store_rollback(st);
+		return PERR_DB;
+	}
+	store_bind_text(s, 1, login);
+	sqlite3_bind_int(s, 2, disabled ? 1 : 0);
+	if ((rc = update_user(st, s, login)) != PERR_OK || (rc = store_commit(st)) != PERR_OK)
+		store_rollback(st);
+	return rc;
+}
+
+enum perr store_session_create(struct store *st, const uint8_t id_hash[32], long long user_id,
+			       const char *csrf, const char *client, long long expires)
+{
+	static const char sql[] =
+		"INSERT INTO sessions(id_hash, user_id, csrf, client, expires) VALUES (?1, ?2, ?3, ?4, ?5)";
+	sqlite3_stmt *s = store_stmt(st, sql);
+	if (s == NULL)
+		return PERR_DB;
+	sqlite3_bind_blob(s, 1, id_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, user_id);
+	store_bind_text(s, 3, csrf);
+	store_bind_text(s, 4, client);
+	sqlite3_bind_int64(s, 5, expires);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? PERR_OK : store_fail(st, "session insert");
+}
+
+enum perr store_session_delete(struct store *st, const uint8_t id_hash[32])
+{
+	sqlite3_stmt *s = store_stmt(st, "DELETE FROM sessions WHERE id_hash = ?1");
+	if (s == NULL)
+		return PERR_DB;
+	sqlite3_bind_blob(s, 1, id_hash, 32, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? PERR_OK : store_fail(st, "session delete");
+}
+
+enum perr store_sessions_purge(struct store *st, long long now, long long *removed)
+{
+	sqlite3_stmt *s = store_stmt(st, "DELETE FROM sessions WHERE expires <= ?1");
+	if (s == NULL)
+		return PERR_DB;
+	sqlite3_bind_int64(s, 1, now);
+	int rc = sqlite3_step(s);
+	if (removed)
+		*removed = sqlite3_changes(store_db(st));
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? PERR_OK : store_fail(st, "session purge");
+}
+
+enum perr store_customer_find(struct store *st, const char *name, long long *id)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT id FROM customers WHERE name = ?1");
+	if (s == NULL)
+		return PERR_DB;
+	store_bind_text(s, 1, name);
+	int rc = sqlite3_step(s);
+	enum perr out = PERR_NOT_FOUND;
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		out = PERR_OK;
+	} else if (rc != SQLITE_DONE) {
+		out = store_fail(st, "customer find");
+	}
+	sqlite3_reset(s);
+	return out;
+}

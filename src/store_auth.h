@@ -33,4 +33,30 @@ enum perr store_user_add(struct store *st, const char *login, const char *passwo
 /* 1 when a user with this login exists (any state). */
 int store_user_exists(struct store *st, const char *login);
 
+/* --- accounts and sessions (issue 6) --- */
+
+/* The user with this login (case-insensitive, any state) and its password
+ * hash (>= AUTH_HASH_MAX bytes). PERR_NOT_FOUND when there is none. */
+enum perr store_user_by_login(struct store *st, const char *login, struct auth_user *user,
+			      char *hash, size_t hashlen);
+
+/* Replaces a user's password hash and ends all their sessions. */
+enum perr store_user_set_password(struct store *st, const char *login, const char *password_hash);
+
+/* Disables (1) or enables (0) a user; disabling ends all their sessions. */
+enum perr store_user_set_disabled(struct store *st, const char *login, int disabled);
+
+/* The id of the customer called name; PERR_NOT_FOUND when absent. */
+enum perr store_customer_find(struct store *st, const char *name, long long *id);
+
+/* Stores a new session: id_hash is the SHA-256 of the id in the cookie. */
+enum perr store_session_create(struct store *st, const uint8_t id_hash[32], long long user_id,
+			       const char *csrf, const char *client, long long expires);
+
+/* Deletes one session (logout, rotation); absent is not an error. */
+enum perr store_session_delete(struct store *st, const uint8_t id_hash[32]);
+
+/* Deletes sessions that expired before now. */
+enum perr store_sessions_purge(struct store *st, long long now, long long *removed);
+
 #endif

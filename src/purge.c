@@ -1,0 +1,46 @@
+/* The purge steps: expired sessions, old audit lines, stale throttle rows. */
+#include "limits.h"
+#include "purge.h"
+#include "store_auth.h"
+#include "store_forwards.h"
+#include "store_throttle.h"
+
+static enum perr purge_sessions(struct store *st, const struct config *cfg, long long now, long long *removed)
+{
+	(void)cfg;
+	return store_sessions_purge(st, now, removed);
+}
+
+static enum perr purge_audit(struct store *st, const struct config *cfg, long long now, long long *removed)
+{
+	(void)cfg;
+	return store_audit_purge(st, now - (long long)LIMIT_AUDIT_KEEP_DAYS * 86400, removed);
+}
+
+static enum perr purge_throttle(struct store *st, const struct config *cfg, long long now, long long *removed)
+{
+	(void)cfg;
+	return store_throttle_purge(st, now, LIMIT_LOGIN_WINDOW_S, removed);
+}
+
+const struct purge_step purge_steps[] = {
+	{ "sessions", purge_sessions },
+	{ "audit", purge_audit },
+	{ "throttle", purge_throttle },
+	/* reports retention (cfg->retention_days) goes here */
+	{ NULL, NULL },
+};
+
+enum perr purge_run(struct store *st, const struct config *cfg, long long now,
+		    void (*report)(void *ctx, const char *step, long long removed), void *ctx)
+{
+	for (const struct purge_step *p = purge_steps; p->name != NULL; p++) {
+		long long removed = 0;
+		enum perr rc = p->run(st, cfg, now, &removed);
+		if (rc != PERR_OK)
+			return rc;
+		if (report)
+			report(ctx, p->name, removed);
+	}
+	return PERR_OK;
+}
