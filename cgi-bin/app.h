@@ -18,6 +18,7 @@ struct app {
 enum app_module {
 	APP_BOUNCE,           /* struct bounce_knowledge * */
 	APP_DNSBL,            /* struct dnsbl_checker * */
+	APP_ISP,              /* struct isp_catalogue * (knowledge_isp.h) */
 	APP_MODULE__MAX
 };
 

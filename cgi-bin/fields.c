@@ -137,6 +137,12 @@ static const char *check_number(const char *v, size_t len)
 	return NULL;
 }
 
+static const char *check_state(const char *v, size_t len)
+{
+	(void)len;
+	return strcmp(v, "on") == 0 || strcmp(v, "off") == 0 ? NULL : "Choose on or off.";
+}
+
 static const struct field_spec specs[FIELD__MAX] = {
 	[FIELD_BOUNCE] = { "bounce", LIMIT_BOUNCE_DEFAULT, check_text },
 	[FIELD_IP] = { "ip", 45, check_ip },
@@ -152,6 +158,7 @@ static const struct field_spec specs[FIELD__MAX] = {
 	[FIELD_TO] = { "to", 10, check_date },
 	[FIELD_PAGE] = { "page", 6, check_number },
 	[FIELD_DAYS] = { "days", 3, check_number },
+	[FIELD_STATE] = { "state", 3, check_state },
 };
 
 const char *field_name(enum field f)

@@ -21,6 +21,7 @@ enum field {
 	FIELD_TO,
 	FIELD_PAGE,       /* page number */
 	FIELD_DAYS,       /* admin chart range */
+	FIELD_STATE,      /* forward switch: "on" or "off" */
 	FIELD__MAX
 };
 

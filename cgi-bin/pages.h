@@ -8,5 +8,9 @@ typedef void (*page_handler)(struct request *req);
 
 void page_home(struct request *req);
 void page_healthz(struct request *req);
+void page_login(struct request *req);          /* GET, POST /login */
+void page_logout(struct request *req);         /* POST /logout */
+void page_forwards(struct request *req);       /* GET /forwards */
+void page_forward_toggle(struct request *req); /* POST /forwards/<id>/toggle */
 
 #endif

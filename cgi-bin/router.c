@@ -16,6 +16,10 @@ struct route {
 static const struct route routes[] = {
 	{ "/", M_GET, page_home },
 	{ "/healthz", M_GET, page_healthz },
+	{ "/login", M_GET | M_POST, page_login },
+	{ "/logout", M_POST, page_logout },
+	{ "/forwards", M_GET, page_forwards },
+	{ "/forwards/*/toggle", M_POST, page_forward_toggle },
 };
 
 /* Matches path against pattern, copying '*' segments into req->args. */

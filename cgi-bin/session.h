@@ -23,6 +23,13 @@ const char *session_csrf(struct request *req);
 /* Sets user.login / user.role / user.customer for the page header. */
 void session_view(struct request *req, struct view *v);
 int session_is_admin(const struct request *req);
+/* Logs user in: deletes the session named by the request's cookie (the id
+ * rotates on every login), stores a fresh one (256 random bits, kept only
+ * hashed, expiring after auth.session_hours) with its own CSRF token, and
+ * queues the cookie. req->session is the new session afterwards. */
+enum perr session_start(struct request *req, const struct auth_user *user);
+/* Logs out: deletes the current session and queues an expired cookie. */
+void session_end(struct request *req);
 /* Hashes a session id string (as sent in the cookie) for the store. */
 void session_hash_id(const char *id, uint8_t out[32]);
 

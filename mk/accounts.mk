@@ -3,7 +3,7 @@
 # page_forwards.o) are in WEB_OBJS in mk/web.mk.
 CORE_OBJS += $(OBJDIR)/src/knowledge_isp.o $(OBJDIR)/src/forwards_import.o \
              $(OBJDIR)/src/store_forwards.o $(OBJDIR)/src/store_throttle.o \
-             $(OBJDIR)/src/purge.o
+             $(OBJDIR)/src/purge.o $(OBJDIR)/src/demo_forwards.o
 
 BINS += $(OUT)/tools/portalctl
 $(OUT)/tools/portalctl: $(OBJDIR)/tools/portalctl.o $(LIBPORTAL)

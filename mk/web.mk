@@ -3,7 +3,8 @@ CORE_OBJS += $(OBJDIR)/src/render.o $(OBJDIR)/src/store_auth.o $(OBJDIR)/src/pas
              $(OBJDIR)/src/demo.o
 
 WEB_OBJS := $(addprefix $(OBJDIR)/cgi-bin/, main.o worker.o http.o fields.o csrf.o session.o \
-	router.o modules.o page_home.o page_healthz.o)
+	router.o modules.o page_home.o page_healthz.o \
+	page_login.o page_forwards.o)
 
 BINS += $(OUT)/cgi-bin/portal.fcgi
 

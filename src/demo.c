@@ -29,5 +29,7 @@ enum perr demo_seed(struct store *st)
 		log_event(LOG_ERROR, NULL, "demo seed failed: %s", perr_str(rc));
 		return rc;
 	}
-	return store_commit(st);
+	if ((rc = store_commit(st)) != PERR_OK)
+		return rc;
+	return demo_seed_forwards(st);
 }
