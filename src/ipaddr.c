@@ -268,7 +268,7 @@ static int in_v6(const uint8_t *a, const uint8_t *p, int bits)
 
 static enum ipaddr_class classify_v6(const uint8_t *a)
 {
-	static const uint8_t zero[16];
+	static const uint8_t zero[15];
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 	static const uint8_t nat64[12] = { 0x00, 0x64, 0xff, 0x9b };
 	static const struct {
@@ -294,8 +294,8 @@ static enum ipaddr_class classify_v6(const uint8_t *a)
 		if (a[15] == 1)
 			return IPADDR_LOOPBACK;
 	}
-	if (memcmp(a, zero, 10) == 0)
-		return IPADDR_RESERVED;   /* IPv4-compatible and other ::/80 */
+	if (a[0] == 0)
+		return IPADDR_RESERVED;   /* rest of ::/8 (IETF reserved, IPv4-compatible) */
 	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
 		if (in_v6(a, ranges[i].p, ranges[i].bits))
 			return ranges[i].c;
