@@ -11,6 +11,7 @@ $(OUT)/tools/blcheck: $(OBJDIR)/tools/blcheck.o $(LIBPORTAL)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 UNIT_TESTS += $(OUT)/build/tests/test_ipaddr $(OUT)/build/tests/test_dnsbl_answer \
+              $(OUT)/build/tests/test_dnsbl \
               $(OUT)/build/tests/test_dnsbl_catalogue
 
 FUZZERS += fuzz_ipaddr fuzz_dnsbl_answer
