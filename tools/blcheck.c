@@ -325,23 +325,23 @@ int main(int argc, char **argv)
 	if (health) {
 		dnsbl_health_refresh(run.chk);
 		json_t *h = dnsbl_health_to_json(run.chk);
-		size_t i;
-		json_t *v;
-		status = EXIT_CLEAN;
-		json_array_foreach(h, i, v)
-			if (strcmp(json_string_value(json_object_get(v, "status")), "ok") != 0)
+		size_t nh = h ? json_array_size(h) : 0;
+		status = h ? EXIT_CLEAN : EXIT_UNKNOWN;
+		for (size_t i = 0; i < nh; i++) {
+			json_t *v = json_array_get(h, i);
+			const char *hs = json_string_value(json_object_get(v, "status"));
+			if (hs == NULL || strcmp(hs, "ok") != 0)
 				status = EXIT_UNKNOWN;
-		if (run.json) {
-			print_json(h);
-		} else {
-			json_array_foreach(h, i, v)
+			if (!run.json)
 				printf("%-28s IPv%-2d %-9s %s\n",
 				       json_string_value(json_object_get(v, "zone")),
 				       (int)json_integer_value(json_object_get(v, "family")),
-				       json_string_value(json_object_get(v, "status")),
-				       json_string_value(json_object_get(v, "detail")));
-			json_decref(h);
+				       hs ? hs : "?", json_string_value(json_object_get(v, "detail")));
 		}
+		if (run.json)
+			print_json(h);
+		else
+			json_decref(h);
 		goto out;
 	}
 

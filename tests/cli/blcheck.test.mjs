@@ -155,6 +155,23 @@ test('health: lists that list the world, nothing, or NXDOMAIN everything are unt
   assert.equal(clean['bl.spamcop.net'].status, 'clean');
 });
 
+test('health quirks are catalogue data: test.codes and test.clean_listed', HANG, async () => {
+  const cat = path.join(tmp, 'quirks.hdf');
+  const entry = (key, zone, extra) => `  ${key} {\n    zone = ${zone}\n${extra.map((l) => `    ${l}\n`).join('')}` +
+    '    codes {\n      c {\n        code = 127.0.0.2\n        severity = medium\n        meaning = listed\n      }\n    }\n  }\n';
+  writeFileSync(cat, 'dnsbl {\n' +
+    entry('zen', 'zen.spamhaus.org', ['test.codes = 127.0.0.4']) +
+    entry('world', 'ips.backscatterer.org', ['test.clean_listed = 1']) +
+    entry('odd', 'bl.spamcop.net', ['test.codes = 127.0.0.99']) + '}\n');
+  const r = await run(['--json', '--allow-reserved', '--catalogue', cat,
+    '--lists', 'zen.spamhaus.org,ips.backscatterer.org,bl.spamcop.net', '192.0.2.1']);
+  const z = byZone(lines(r.stdout)[0]);
+  assert.equal(z['zen.spamhaus.org'].status, 'clean', 'expected test code present');
+  assert.equal(z['ips.backscatterer.org'].status, 'listed', '127.0.0.1 is a real listing on this list');
+  assert.equal(z['bl.spamcop.net'].status, 'untrusted');
+  assert.match(z['bl.spamcop.net'].meaning, /not one of its listing codes/);
+});
+
 test('health: --health runs the test points of every list', HANG, async () => {
   const r = await run(['--json', '--health', '--lists', 'zen.spamhaus.org,ips.backscatterer.org']);
   assert.equal(r.code, 2);
