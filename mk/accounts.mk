@@ -10,5 +10,5 @@ $(OUT)/tools/portalctl: $(OBJDIR)/tools/portalctl.o $(LIBPORTAL)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# UNIT_TESTS added with the tests
-# FUZZERS added with the target
+UNIT_TESTS += $(OUT)/build/tests/test_forwards_import $(OUT)/build/tests/test_knowledge_isp
+FUZZERS += fuzz_forwards_import

@@ -63,6 +63,18 @@ static int local_ok(const char *s, size_t n)
 	return 1;
 }
 
+/* A bare local name as destination ("root"): a narrow set, so nothing
+ * looks like a pipe, a path or an include to any later stage. */
+static int local_name_ok(const char *s, size_t n)
+{
+	if (!local_ok(s, n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && strchr("._+-", s[i]) == NULL)
+			return 0;
+	return 1;
+}
+
 static int domain_ok_n(const char *s, size_t n)
 {
 	size_t label = 0, labels = 1;
@@ -204,8 +216,12 @@ static enum perr flush(struct parser *p)
 			set_error(p->err, line, "quoted addresses are not supported");
 			return PERR_INVALID;
 		}
+		if (q[0] == '#') {
+			set_error(p->err, line, "comments must be on a line of their own");
+			return PERR_INVALID;
+		}
 		int full = memchr(q, '@', n) != NULL;
-		if (!(full ? address_ok_n(q, n) : local_ok(q, n))) {
+		if (!(full ? address_ok_n(q, n) : local_name_ok(q, n))) {
 			set_error(p->err, line, "destination \"%s\" is not an address", show(q, n, tmp));
 			return PERR_INVALID;
 		}
