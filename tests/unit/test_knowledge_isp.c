@@ -99,15 +99,16 @@ static const struct {
 	const char *text;
 	const char *says;
 } broken[] = {
-	{ "isp { a { name = A\n domains = a.example\n smtp.host = h\n smtp.port = 25\n smtp.security = TLS\n } }", "isp.a" },
-	{ "isp { a { name = A\n domains = a.example\n }\n b { name = B\n domains = A.example\n } }", "a.example" },
-	{ "isp { a { name = A\n } }", "no domains" },
-	{ "isp { a { domains = a.example\n } }", "name" },
-	{ "isp { Bad-Id { name = A\n domains = a.example\n } }", "Bad-Id" },
-	{ "isp { a { name = A\n domains = not_a_domain\n } }", "not_a_domain" },
-	{ "isp { a { name = A\n risky = yes\n domains = a.example\n } }", "risky" },
-	{ "isp { a { name = A\n domains = a.example\n smtp.host = h\n smtp.port = 99999\n smtp.security = SSL\n } }", "port" },
-	{ "other { }", "no isp" },
+#define ONE(body) "isp {\n a {\n" body "}\n}\n"
+	{ ONE("name = A\ndomains = a.example\nsmtp.host = h\nsmtp.port = 25\nsmtp.security = TLS\n"), "isp.a" },
+	{ "isp {\n a {\nname = A\ndomains = a.example\n}\n b {\nname = B\ndomains = A.example\n}\n}\n", "a.example" },
+	{ ONE("name = A\n"), "no domains" },
+	{ ONE("domains = a.example\n"), "name" },
+	{ "isp {\n Bad-Id {\nname = A\ndomains = a.example\n}\n}\n", "Bad-Id" },
+	{ ONE("name = A\ndomains = not_a_domain\n"), "not_a_domain" },
+	{ ONE("name = A\nrisky = yes\ndomains = a.example\n"), "risky" },
+	{ ONE("name = A\ndomains = a.example\nsmtp.host = h\nsmtp.port = 99999\nsmtp.security = SSL\n"), "port" },
+	{ "other {\n}\n", "no isp" },
 };
 
 static void test_broken(void **state)
@@ -123,7 +124,7 @@ static void test_broken(void **state)
 	}
 	struct isp_catalogue *c = NULL;
 	char err[256];
-	assert_int_equal(isp_catalogue_parse("isp { x { name = X\n risky = 0\n domains = x.example, y.example\n } }",
+	assert_int_equal(isp_catalogue_parse("isp {\n x {\nname = X\nrisky = 0\ndomains = x.example, y.example\n}\n}\n",
 					     &c, err, sizeof err), PERR_OK);
 	assert_false(isp_lookup_domain(c, "y.example")->risky);
 	assert_int_equal(isp_lookup_domain(c, "y.example")->smtp.host[0], '\0');
