@@ -376,3 +376,20 @@ describe('login throttling per client address', () => {
     assert.equal(sqlite(own.dbPath, "SELECT count(*) FROM login_throttle WHERE key = 'addr:127.0.0.1' AND locked_until > unixepoch()"), '1');
   });
 });
+
+describe('behind TLS (site.behind_tls = 1)', () => {
+  let tls;
+  before(async () => { tls = await startStack({ workers: 1, conf: { 'site.behind_tls': 1, 'auth.session_hours': 2 } }); });
+  after(async () => { await tls?.stop(); });
+
+  test('the session cookie is Secure and lives auth.session_hours', async () => {
+    const c = new Client(tls.base);
+    const csrf = await c.csrfFrom('/login');
+    const res = await c.post('/login', { ...DEMO, csrf });
+    assert.equal(res.status, 303);
+    const cookie = res.headers.getSetCookie().find((s) => s.startsWith('sid='));
+    assert.match(cookie, /; HttpOnly; SameSite=Lax; Max-Age=7200; Secure$/);
+    const left = Number(sqlite(tls.dbPath, 'SELECT max(expires) - unixepoch() FROM sessions'));
+    assert.ok(left > 7100 && left <= 7200, `session expires in ${left}s`);
+  });
+});
