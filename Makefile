@@ -68,7 +68,7 @@ $(OUT)/build/replay/%: $(OBJDIR)/tests/fuzz/%.o $(OBJDIR)/tests/fuzz/replay.o $(
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-CORE_SRCS = $(patsubst $(OBJDIR)/%.o,%.c,$(CORE_OBJS))
+CORE_SRCS = $(patsubst $(OBJDIR)/gen/%.o,$(OUT)/build/gen/%.c,$(patsubst $(OBJDIR)/%.o,%.c,$(CORE_OBJS)))
 build-fuzz/%: tests/fuzz/%.c $(CORE_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) $(LDLIBS)

@@ -1,5 +1,5 @@
 # The FastCGI program.
-CORE_OBJS += $(OBJDIR)/src/render.o $(OBJDIR)/src/store_auth.o $(OBJDIR)/src/password.o \
+CORE_OBJS += $(OBJDIR)/src/render.o $(OBJDIR)/src/store_auth.o $(OBJDIR)/src/store_reports.o $(OBJDIR)/src/password.o \
              $(OBJDIR)/src/demo.o
 
 WEB_OBJS := $(addprefix $(OBJDIR)/cgi-bin/, main.o worker.o http.o fields.o csrf.o session.o \

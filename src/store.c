@@ -39,36 +39,59 @@ static enum perr exec(struct store *st, const char *sql, const char *where)
 	return PERR_OK;
 }
 
-/* Applies every embedded migration newer than PRAGMA user_version, all in
- * one IMMEDIATE transaction so concurrent workers starting together
- * serialise here and each step runs exactly once. */
+/* 1 when migration version v is recorded as applied. */
+static int applied(struct store *st, int v)
+{
+	sqlite3_stmt *s = NULL;
+	int found = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM schema_migrations WHERE version = ?1",
+			       -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_int(s, 1, v);
+		found = sqlite3_step(s) == SQLITE_ROW;
+	}
+	sqlite3_finalize(s);
+	return found;
+}
+
+/* Applies every embedded migration not yet recorded in schema_migrations
+ * (so steps merged out of order still run), all in one IMMEDIATE
+ * transaction: workers starting together serialise here and each step runs
+ * exactly once. */
 static enum perr migrate(struct store *st)
 {
-	enum perr rc = exec(st, "BEGIN IMMEDIATE", "migrate begin");
+	enum perr rc = exec(st, "BEGIN IMMEDIATE;"
+			    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			    " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+			    " applied INTEGER NOT NULL DEFAULT (unixepoch()))", "migrate begin");
 	if (rc != PERR_OK)
 		return rc;
-	sqlite3_stmt *s = NULL;
-	int current = 0;
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		current = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-
-	int latest = current;
+	int latest = 0;
 	for (const struct store_migration *m = store_migrations; m->version != 0; m++) {
-		if (m->version <= current)
+		if (m->version > latest)
+			latest = m->version;
+		if (applied(st, m->version))
 			continue;
-		rc = exec(st, m->sql, m->name);
-		if (rc != PERR_OK)
+		if ((rc = exec(st, m->sql, m->name)) != PERR_OK)
 			goto fail;
-		latest = m->version;
-	}
-	if (latest != current) {
-		char sql[64];
-		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", latest);
-		if ((rc = exec(st, sql, "migrate version")) != PERR_OK)
+		sqlite3_stmt *s = NULL;
+		if (sqlite3_prepare_v2(st->db, "INSERT INTO schema_migrations(version, name) VALUES (?1, ?2)",
+				       -1, &s, NULL) != SQLITE_OK) {
+			rc = store_fail(st, "migrate record");
 			goto fail;
+		}
+		sqlite3_bind_int(s, 1, m->version);
+		sqlite3_bind_text(s, 2, m->name, -1, SQLITE_STATIC);
+		int step = sqlite3_step(s);
+		sqlite3_finalize(s);
+		if (step != SQLITE_DONE) {
+			rc = store_fail(st, "migrate record");
+			goto fail;
+		}
 	}
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", latest);
+	if ((rc = exec(st, sql, "migrate version")) != PERR_OK)
+		goto fail;
 	if ((rc = exec(st, "COMMIT", "migrate commit")) != PERR_OK)
 		goto fail;
 	st->version = latest;

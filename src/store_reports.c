@@ -1,0 +1,170 @@
+/* Reports and check rate: typed queries over reports, report_lists, check_rate. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_internal.h"
+#include "store_reports.h"
+
+static void bind_opt_int(sqlite3_stmt *s, int i, long long v)
+{
+	if (v > 0)
+		sqlite3_bind_int64(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static enum perr insert_lists(struct store *st, long long id, long long created,
+			      const char *const *zones, size_t n, int live)
+{
+	static const char sql[] =
+		"INSERT OR IGNORE INTO report_lists(report_id, zone, created, live) VALUES (?1, ?2, ?3, ?4)";
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *s = store_stmt(st, sql);
+		if (s == NULL)
+			return PERR_DB;
+		sqlite3_bind_int64(s, 1, id);
+		store_bind_text(s, 2, zones[i]);
+		sqlite3_bind_int64(s, 3, created);
+		sqlite3_bind_int(s, 4, live);
+		int rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return store_fail(st, "report list insert");
+	}
+	return PERR_OK;
+}
+
+enum perr store_report_insert(struct store *st, const struct report_row *r, long long *id)
+{
+	static const char sql[] =
+		"INSERT INTO reports(token, created, day, source, ticket, previous_id, user_id, holder_hash,"
+		" ip, ip_is_ours, blacklist, category, verdict, provider, provider_code, cause, listed,"
+		" recipient, doc) VALUES (?1, ?2, ?2 / 86400, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+		" ?13, ?14, ?15, ?16, ?17, ?18)";
+	enum perr rc = store_begin(st);
+	if (rc != PERR_OK)
+		return rc;
+	sqlite3_stmt *s = store_stmt(st, sql);
+	if (s == NULL) {
+		rc = PERR_DB;
+		goto fail;
+	}
+	store_bind_text(s, 1, r->token);
+	sqlite3_bind_int64(s, 2, r->created);
+	store_bind_text(s, 3, r->source);
+	store_bind_text(s, 4, r->ticket);
+	bind_opt_int(s, 5, r->previous_id);
+	bind_opt_int(s, 6, r->user_id);
+	if (r->holder_hash)
+		sqlite3_bind_blob(s, 7, r->holder_hash, 32, SQLITE_STATIC);
+	store_bind_text(s, 8, r->ip);
+	sqlite3_bind_int(s, 9, r->ip_is_ours);
+	sqlite3_bind_int(s, 10, r->blacklist);
+	store_bind_text(s, 11, r->category);
+	store_bind_text(s, 12, r->verdict);
+	store_bind_text(s, 13, r->provider);
+	store_bind_text(s, 14, r->provider_code);
+	store_bind_text(s, 15, r->cause);
+	sqlite3_bind_int(s, 16, r->listed);
+	store_bind_text(s, 17, r->recipient);
+	store_bind_text(s, 18, r->doc);
+	int step = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (step != SQLITE_DONE) {
+		rc = store_fail(st, "report insert");
+		goto fail;
+	}
+	long long rid = sqlite3_last_insert_rowid(store_db(st));
+	if ((rc = insert_lists(st, rid, r->created, r->zones_named, r->nnamed, 0)) != PERR_OK ||
+	    (rc = insert_lists(st, rid, r->created, r->zones_live, r->nlive, 1)) != PERR_OK)
+		goto fail;
+	if ((rc = store_commit(st)) != PERR_OK)
+		goto fail;
+	if (id)
+		*id = rid;
+	return PERR_OK;
+fail:
+	store_rollback(st);
+	return rc;
+}
+
+enum perr store_report_get(struct store *st, const char *token, struct report_stored *out)
+{
+	static const char sql[] =
+		"SELECT r.id, r.created, coalesce(r.previous_id, 0), coalesce(r.user_id, 0), r.holder_hash,"
+		" coalesce(r.ticket, ''), coalesce(r.recipient, ''), r.doc,"
+		" coalesce((SELECT p.token FROM reports p WHERE p.id = r.previous_id), ''),"
+		" coalesce((SELECT n.token FROM reports n WHERE n.previous_id = r.id"
+		"           ORDER BY n.id DESC LIMIT 1), '')"
+		" FROM reports r WHERE r.token = ?1";
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *s = store_stmt(st, sql);
+	if (s == NULL)
+		return PERR_DB;
+	store_bind_text(s, 1, token);
+	enum perr rc = PERR_NOT_FOUND;
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(s, 0);
+		out->created = sqlite3_column_int64(s, 1);
+		out->previous_id = sqlite3_column_int64(s, 2);
+		out->user_id = sqlite3_column_int64(s, 3);
+		if (sqlite3_column_bytes(s, 4) == 32) {
+			memcpy(out->holder_hash, sqlite3_column_blob(s, 4), 32);
+			out->has_holder = 1;
+		}
+		store_col_text(s, 5, out->ticket, sizeof out->ticket);
+		store_col_text(s, 6, out->recipient, sizeof out->recipient);
+		const unsigned char *doc = sqlite3_column_text(s, 7);
+		out->doc = strdup(doc ? (const char *)doc : "{}");
+		store_col_text(s, 8, out->previous_token, sizeof out->previous_token);
+		store_col_text(s, 9, out->newer_token, sizeof out->newer_token);
+		rc = out->doc ? PERR_OK : PERR_NOMEM;
+	} else if (step != SQLITE_DONE) {
+		rc = store_fail(st, "report get");
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+enum perr store_report_purge(struct store *st, long long before, long long *deleted)
+{
+	sqlite3_stmt *s = store_stmt(st, "DELETE FROM reports WHERE created < ?1");
+	if (s == NULL)
+		return PERR_DB;
+	sqlite3_bind_int64(s, 1, before);
+	int step = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (step != SQLITE_DONE)
+		return store_fail(st, "report purge");
+	if (deleted)
+		*deleted = sqlite3_changes(store_db(st));
+	return PERR_OK;
+}
+
+enum perr store_check_rate_hit(struct store *st, const char *client, long long minute, unsigned *count)
+{
+	static const char hit[] =
+		"INSERT INTO check_rate(client, minute, count) VALUES (?1, ?2, 1)"
+		" ON CONFLICT(client, minute) DO UPDATE SET count = count + 1 RETURNING count";
+	static const char prune[] = "DELETE FROM check_rate WHERE client = ?1 AND minute < ?2";
+	sqlite3_stmt *s = store_stmt(st, hit);
+	if (s == NULL)
+		return PERR_DB;
+	store_bind_text(s, 1, client);
+	sqlite3_bind_int64(s, 2, minute);
+	int step = sqlite3_step(s);
+	*count = step == SQLITE_ROW ? (unsigned)sqlite3_column_int(s, 0) : 0;
+	sqlite3_reset(s);
+	if (step != SQLITE_ROW)
+		return store_fail(st, "check rate");
+	if (*count == 1) {   /* first check of a new minute: drop older ones */
+		if ((s = store_stmt(st, prune)) == NULL)
+			return PERR_DB;
+		store_bind_text(s, 1, client);
+		sqlite3_bind_int64(s, 2, minute);
+		sqlite3_step(s);
+		sqlite3_reset(s);
+	}
+	return PERR_OK;
+}
