@@ -281,11 +281,13 @@ static void find_receivers(struct ctx *c)
 	}
 	/* Remote-MTA: dns; mx.example.com [192.0.2.1] */
 	if (c->dsn.remote_mta[0]) {
+		/* one address there is the remote server's; several (Messaging
+		 * Server's "(TCP|client|port|server|port)") are left to the
+		 * Receiver patterns */
 		struct bounce_ip ips[2];
 		size_t k = bounce_ip_find(c->dsn.remote_mta, strlen(c->dsn.remote_mta), ips, 2);
-		for (size_t i = 0; i < k && c->nexcluded < MAX_EXCLUDED; i++)
-			if (!excluded(c, ips[i].text))
-				memcpy(c->excluded[c->nexcluded++], ips[i].text, BOUNCE_IP_STRLEN);
+		if (k == 1 && c->nexcluded < MAX_EXCLUDED && !excluded(c, ips[0].text))
+			memcpy(c->excluded[c->nexcluded++], ips[0].text, BOUNCE_IP_STRLEN);
 		if (!c->remote_host[0]) {
 			size_t hl = strcspn(c->dsn.remote_mta, " [(");
 			if (hl < sizeof c->remote_host) {
@@ -416,6 +418,11 @@ static void find_provider(struct ctx *c, const struct hit *best)
 {
 	if (best && best->rule->has_provider) {
 		c->r->provider = best->rule->provider;
+		for (size_t i = 0; i < c->k->nproviders; i++)
+			if (c->k->providers[i].provider == best->rule->provider) {
+				evidence(c, "%s: named by %s", c->k->providers[i].id, best->rule->id);
+				break;
+			}
 		return;
 	}
 	const struct kb_provider *p = provider_by_domain(c, c->remote_host);

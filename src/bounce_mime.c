@@ -165,6 +165,13 @@ static void walk_multipart(struct walk *w, const struct entity *e, const char *p
 	const char *deftype = strcmp(e->type, "multipart/digest") == 0 ? "message/rfc822" : "text/plain";
 	const char *start = p;
 	const char *d = find_delim(p, end, start, delim, (size_t)dl);
+	if (d == NULL) {
+		/* declared multipart, never delimited: read it as text */
+		struct entity t = *e;
+		snprintf(t.type, sizeof t.type, "text/plain");
+		put_text(w, &w->doc->text, &t, p, (size_t)(end - p));
+		return;
+	}
 	while (d != NULL && w->doc->parts < BOUNCE_MIME_MAX_PARTS) {
 		const char *after = d + dl;
 		if (end - after >= 2 && after[0] == '-' && after[1] == '-')

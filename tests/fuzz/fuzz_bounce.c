@@ -1,0 +1,46 @@
+/* libFuzzer target: the whole bounce analyzer (MIME layer, DSN and reply
+ * finding, every knowledge pattern, JSON output) on arbitrary bytes. The
+ * knowledge is loaded once from the source tree. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bounce.h"
+#include "limits.h"
+
+#ifndef PORTAL_DATADIR
+#define PORTAL_DATADIR "."
+#endif
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+static struct bounce_knowledge *kb;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	if (bounce_knowledge_load(PORTAL_DATADIR "/db/knowledge", &kb) != PERR_OK) {
+		fprintf(stderr, "fuzz_bounce: cannot load knowledge\n");
+		abort();
+	}
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct bounce_result r;
+	if (bounce_analyze_max(kb, (const char *)data, size, LIMIT_BOUNCE_MAX, &r) != PERR_OK)
+		return 0;
+	json_t *j = bounce_result_to_json(&r);
+	if (j == NULL)
+		abort(); /* every result string must be valid UTF-8 */
+	char *s = json_dumps(j, JSON_COMPACT);
+	if (s == NULL)
+		abort();
+	free(s);
+	json_decref(j);
+	bounce_result_free(&r);
+	return 0;
+}
