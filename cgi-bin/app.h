@@ -1,5 +1,6 @@
 /* What a worker holds for its whole life: settings, the store connection,
- * parsed templates and (as modules land) the analyzers. One per process. */
+ * parsed templates and the knowledge and checkers loaded at start-up
+ * (cgi-bin/modules.c). One per process, never shared between processes. */
 #ifndef PORTAL_APP_H
 #define PORTAL_APP_H
 
@@ -7,19 +8,21 @@
 
 struct store;
 struct render;
+struct bounce_knowledge;
+struct dnsbl_catalogue;
+struct dnsbl_checker;
+struct isp_catalogue;
+struct explain_knowledge;
 
 struct app {
 	struct config cfg;
 	struct store *store;
 	struct render *render;
-	void *modules[8];     /* per-feature state, indexed by enum app_module */
-};
-
-enum app_module {
-	APP_BOUNCE,           /* struct bounce_knowledge * */
-	APP_DNSBL,            /* struct dnsbl_checker * */
-	APP_ISP,              /* struct isp_catalogue * (knowledge_isp.h) */
-	APP_MODULE__MAX
+	struct bounce_knowledge *bounce;     /* bounce.h: patterns and codes */
+	struct dnsbl_catalogue *catalogue;   /* knowledge_dnsbl.h: every known list */
+	struct dnsbl_checker *dnsbl;         /* dnsbl.h: one c-ares channel */
+	struct isp_catalogue *isp;           /* knowledge_isp.h: consumer providers */
+	struct explain_knowledge *explain;   /* explain.h: causes and verdict wording */
 };
 
 #endif

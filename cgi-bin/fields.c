@@ -1,9 +1,9 @@
 /* The validator table for every accepted field. */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <string.h>
 
 #include "fields.h"
+#include "ipaddr.h"
 #include "limits.h"
 
 typedef const char *(*validator)(const char *v, size_t len);
@@ -48,18 +48,13 @@ int field_is_utf8(const char *s, size_t len)
 	return 1;
 }
 
-/* Strict dotted quad (no leading zeros) or an IPv6 text form. */
+/* Strict IPv4 (no leading zeros) or IPv6, by the same parser the DNSBL
+ * engine uses. */
 int field_is_ip(const char *s)
 {
-	unsigned char buf[16];
-	if (strchr(s, ':') != NULL)
-		return strlen(s) <= 45 && inet_pton(AF_INET6, s, buf) == 1;
-	if (inet_pton(AF_INET, s, buf) != 1)
-		return 0;
-	for (const char *p = s; *p; p++)
-		if (*p == '0' && (p == s || p[-1] == '.') && isdigit((unsigned char)p[1]))
-			return 0;
-	return 1;
+	struct ipaddr ip;
+	const char *why;
+	return ipaddr_parse(s, strlen(s), &ip, &why) == PERR_OK;
 }
 
 static const char *check_text(const char *v, size_t len)
@@ -168,9 +163,10 @@ const char *field_name(enum field f)
 
 struct field_value field_validate(enum field f, const char *raw, size_t len, size_t max_len)
 {
-	struct field_value out = { FIELD_ABSENT, NULL, NULL };
+	struct field_value out = { FIELD_ABSENT, NULL, NULL, raw, 0 };
 	if ((unsigned)f >= FIELD__MAX || raw == NULL || len == 0)
 		return out;
+	out.raw_is_text = memchr(raw, '\0', len) == NULL && field_is_utf8(raw, len);
 	const struct field_spec *s = &specs[f];
 	size_t limit = max_len ? max_len : s->max_len;
 	out.state = FIELD_INVALID;

@@ -35,6 +35,8 @@ struct field_value {
 	enum field_state state;
 	const char *value;    /* the raw value (owned by the request); valid only when VALID */
 	const char *message;  /* why it is invalid: a fixed string, never echoing input */
+	const char *raw;      /* what was sent, even when invalid (owned by the request) */
+	int raw_is_text;      /* raw is valid UTF-8 without NUL: safe to show back, escaped */
 };
 
 /* The field's form name ("bounce", "ip", ...). */

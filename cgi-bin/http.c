@@ -308,7 +308,7 @@ void http_send(struct request *req, int status, const char *content_type,
 			 status, http_status_text(status), content_type, (unsigned long)len);
 	FCGX_PutStr(head, n, out);
 	FCGX_PutStr(security_headers, (int)sizeof security_headers - 1, out);
-	for (int i = 0; i < 2; i++)
+	for (size_t i = 0; i < sizeof req->set_cookie / sizeof req->set_cookie[0]; i++)
 		if (req->set_cookie[i][0])
 			FCGX_FPrintF(out, "Set-Cookie: %s\r\n", req->set_cookie[i]);
 	if (extra_headers)
@@ -361,6 +361,11 @@ void http_redirect(struct request *req, const char *location)
 
 void http_send_error(struct request *req, int status)
 {
+	http_send_error_with(req, status, status == 405 ? "Allow: GET, HEAD, POST\r\n" : NULL);
+}
+
+void http_send_error_with(struct request *req, int status, const char *extra)
+{
 	if (req->responded)
 		return;
 	struct view *v = view_new();
@@ -374,7 +379,6 @@ void http_send_error(struct request *req, int status)
 		render_page(req->app->render, PAGE_ERROR, v, &html, &len);
 		view_free(v);
 	}
-	const char *extra = status == 405 ? "Allow: GET, HEAD, POST\r\n" : NULL;
 	if (html != NULL)
 		http_send(req, status, "text/html; charset=utf-8", extra, html, len);
 	else

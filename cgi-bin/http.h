@@ -33,7 +33,7 @@ struct request {
 	struct session *session;           /* logged-in user, or NULL */
 	char *body;                        /* the raw body (bounded), owned */
 	size_t body_len, body_off;
-	char set_cookie[2][256];           /* Set-Cookie values queued for the answer */
+	char set_cookie[3][256];           /* Set-Cookie: [0] session, [1] csrf, [2] report holder */
 	char csrf[64];                     /* this visitor's CSRF token, once known */
 	int responded;
 	int status;                        /* status sent, for the access log */
@@ -67,6 +67,8 @@ void http_send_json_error(struct request *req, int status, const char *message);
 void http_redirect(struct request *req, const char *location);      /* 303 */
 /* The one error page: status text, the reference id, never request data. */
 void http_send_error(struct request *req, int status);
+/* The same with extra header lines (e.g. "Retry-After: 30\r\n"). */
+void http_send_error_with(struct request *req, int status, const char *extra_headers);
 
 const char *http_status_text(int status);
 

@@ -20,7 +20,7 @@
 
 static const struct isp_catalogue *isp_of(struct request *req)
 {
-	return req->app->modules[APP_ISP];
+	return req->app->isp;
 }
 
 static void format_time(long long t, char *buf, size_t len)

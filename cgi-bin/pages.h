@@ -8,6 +8,12 @@ typedef void (*page_handler)(struct request *req);
 
 void page_home(struct request *req);
 void page_healthz(struct request *req);
+void page_check_post(struct request *req);     /* POST /check */
+void page_check_get(struct request *req);      /* GET /check?ip=&ticket= */
+void page_api_check(struct request *req);      /* GET /api/v1/check?ip= */
+void page_report(struct request *req);         /* GET /r/<token> */
+void page_report_recheck(struct request *req); /* POST /r/<token>/recheck */
+void page_api_report(struct request *req);     /* GET /api/v1/reports/<token> */
 void page_login(struct request *req);          /* GET, POST /login */
 void page_logout(struct request *req);         /* POST /logout */
 void page_forwards(struct request *req);       /* GET /forwards */

@@ -16,6 +16,12 @@ struct route {
 static const struct route routes[] = {
 	{ "/", M_GET, page_home },
 	{ "/healthz", M_GET, page_healthz },
+	{ "/check", M_POST, page_check_post },
+	{ "/check", M_GET, page_check_get },
+	{ "/r/*", M_GET, page_report },
+	{ "/r/*/recheck", M_POST, page_report_recheck },
+	{ "/api/v1/check", M_GET, page_api_check },
+	{ "/api/v1/reports/*", M_GET, page_api_report },
 	{ "/login", M_GET | M_POST, page_login },
 	{ "/logout", M_POST, page_logout },
 	{ "/forwards", M_GET, page_forwards },

@@ -4,10 +4,14 @@ CORE_OBJS += $(OBJDIR)/src/render.o $(OBJDIR)/src/store_auth.o $(OBJDIR)/src/sto
 
 WEB_OBJS := $(addprefix $(OBJDIR)/cgi-bin/, main.o worker.o http.o fields.o csrf.o session.o \
 	router.o modules.o page_home.o page_healthz.o \
-	page_login.o page_forwards.o)
+	page_login.o page_forwards.o \
+	check.o page_check.o page_report.o report_view.o)
 
 BINS += $(OUT)/cgi-bin/portal.fcgi
 
 $(OUT)/cgi-bin/portal.fcgi: $(WEB_OBJS) $(LIBPORTAL)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Check, explain, share (reports).
+CORE_OBJS += $(OBJDIR)/src/explain.o $(OBJDIR)/src/explain_load.o

@@ -111,6 +111,7 @@ static const struct text_key text_keys[] = {
 	TEXT_FIELD("site.dedicated_url", site_dedicated_url),
 	TEXT_FIELD("site.gateway_url", site_gateway_url),
 	TEXT_FIELD("site.outgoing_ips", site_outgoing_ips),
+	TEXT_FIELD("site.base_url", site_base_url),
 };
 
 enum perr config_load(struct config *cfg, const char *path, char *errbuf, size_t errlen)

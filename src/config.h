@@ -32,6 +32,7 @@ struct config {
 	char site_dedicated_url[CONFIG_TEXT_MAX]; /* site.dedicated_url */
 	char site_gateway_url[CONFIG_TEXT_MAX];   /* site.gateway_url */
 	char site_outgoing_ips[CONFIG_LIST_MAX];  /* site.outgoing_ips */
+	char site_base_url[CONFIG_TEXT_MAX];      /* site.base_url: for report links */
 	unsigned demo_seed;                       /* demo.seed */
 	unsigned trust_proxy_tls;                 /* site.behind_tls: cookies get Secure */
 };

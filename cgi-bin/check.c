@@ -1,0 +1,249 @@
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "bounce.h"
+#include "check.h"
+#include "csrf.h"
+#include "dnsbl.h"
+#include "explain.h"
+#include "http.h"
+#include "ipaddr.h"
+#include "log.h"
+#include "session.h"
+#include "store_reports.h"
+
+#define HOLDER_COOKIE "holder"
+#define HOLDER_BYTES 32
+#define MAX_ZONES 64
+
+int check_ip_is_ours(const char *outgoing_ips, const char *ip)
+{
+	struct ipaddr want, have;
+	const char *why;
+	if (ip == NULL || ipaddr_parse(ip, strlen(ip), &want, &why) != PERR_OK)
+		return 0;
+	char buf[CONFIG_LIST_MAX];
+	snprintf(buf, sizeof buf, "%s", outgoing_ips);
+	char *save = NULL;
+	for (char *t = strtok_r(buf, ", \t", &save); t; t = strtok_r(NULL, ", \t", &save))
+		if (ipaddr_parse(t, strlen(t), &have, &why) == PERR_OK && have.family == want.family &&
+		    memcmp(have.b, want.b, sizeof have.b) == 0)
+			return 1;
+	return 0;
+}
+
+int check_rate_limited(struct request *req)
+{
+	unsigned limit = req->app->cfg.checks_per_minute;
+	if (limit == 0)
+		return 0;
+	time_t now = time(NULL);
+	unsigned count = 0;
+	if (store_check_rate_hit(req->app->store, req->client, (long long)now / 60, &count) != PERR_OK)
+		return 0;   /* never lock customers out because the counter failed */
+	return count > limit ? (int)(60 - now % 60) : 0;
+}
+
+/* The visitor's holder secret (cookie), created on first use. */
+static const char *holder_secret(struct request *req)
+{
+	const char *c = http_cookie(req, HOLDER_COOKIE);
+	if (c && strlen(c) == 43)
+		return c;
+	static char fresh[64];
+	csrf_random_token(fresh, sizeof fresh, HOLDER_BYTES);
+	snprintf(req->set_cookie[2], sizeof req->set_cookie[2],
+		 HOLDER_COOKIE "=%s; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax%s", fresh,
+		 req->tls ? "; Secure" : "");
+	return fresh;
+}
+
+int check_is_holder(struct request *req, const struct report_stored *r)
+{
+	if (req->session && r->user_id && req->session->user.id == r->user_id)
+		return 1;
+	const char *c = http_cookie(req, HOLDER_COOKIE);
+	if (!r->has_holder || c == NULL)
+		return 0;
+	uint8_t h[32];
+	crypto_hash_sha256(h, (const unsigned char *)c, strlen(c));
+	return sodium_memcmp(h, r->holder_hash, 32) == 0;
+}
+
+/* The analyzer-shaped part of a report for a bare IP check. */
+static json_t *ip_only_analysis(void)
+{
+	return json_pack("{s:b, s:s, s:n, s:s, s:n, s:[], s:n, s:n, s:n, s:n, s:[]}",
+			 "blacklist", 0, "category", "other", "sending_ip", "provider", "other",
+			 "provider_code", "lists", "smtp_code", "status", "recipient", "diagnostic",
+			 "evidence");
+}
+
+/* The analysis: reused from an earlier report, from the bounce, or empty. */
+static enum perr analyse(struct request *req, const struct check_input *in, json_t **out)
+{
+	if (in->analysis) {
+		*out = json_deep_copy(in->analysis);
+		return *out ? PERR_OK : PERR_NOMEM;
+	}
+	if (in->bounce == NULL) {
+		*out = ip_only_analysis();
+		return *out ? PERR_OK : PERR_NOMEM;
+	}
+	struct bounce_result r;
+	enum perr rc = bounce_analyze_max(req->app->bounce, in->bounce, in->bounce_len,
+					  req->app->cfg.bounce_limit, &r);
+	if (rc != PERR_OK)
+		return rc;
+	*out = bounce_result_to_json(&r);
+	bounce_result_free(&r);
+	if (*out == NULL)
+		return PERR_NOMEM;
+	/* privacy: keep the rejection line, never more than a few lines */
+	const char *d = json_string_value(json_object_get(*out, "diagnostic"));
+	if (d && strlen(d) > LIMIT_DIAGNOSTIC_BYTES) {
+		char cut[LIMIT_DIAGNOSTIC_BYTES + 1];
+		size_t n = LIMIT_DIAGNOSTIC_BYTES;
+		while (n > 0 && ((unsigned char)d[n] & 0xc0) == 0x80)
+			n--;   /* do not split a UTF-8 sequence */
+		memcpy(cut, d, n);
+		cut[n] = '\0';
+		json_object_set_new(*out, "diagnostic", json_string(cut));
+	}
+	return PERR_OK;
+}
+
+/* Runs the live check for ip and adds ip, sent, note, checks to doc. */
+static enum perr live_check(struct request *req, const char *ip, unsigned flags, json_t *doc)
+{
+	struct app *app = req->app;
+	if (ip == NULL) {
+		json_object_set_new(doc, "ip", json_null());
+		json_object_set_new(doc, "sent", json_false());
+		json_object_set_new(doc, "note", json_string(
+			"the bounce does not name the sending server's address; enter it to check it"));
+		json_object_set_new(doc, "checks", json_array());
+		json_object_set_new(doc, "ip_is_ours", json_false());
+		return PERR_OK;
+	}
+	struct dnsbl_report *rep = NULL;
+	enum perr rc = dnsbl_check(app->dnsbl, ip, flags, &rep);
+	if (rc != PERR_OK)
+		return rc;
+	json_t *checks = dnsbl_results_to_json(rep);
+	if (checks == NULL ||
+	    json_object_set_new(doc, "ip", json_string(rep->ip)) ||
+	    json_object_set_new(doc, "sent", json_boolean(rep->sent)) ||
+	    json_object_set_new(doc, "note", rep->note[0] ? json_string(rep->note) : json_null()) ||
+	    json_object_set_new(doc, "check_ms", json_integer(rep->ms)) ||
+	    json_object_set_new(doc, "checks", checks) ||
+	    json_object_set_new(doc, "ip_is_ours", json_boolean(check_ip_is_ours(app->cfg.site_outgoing_ips, rep->ip))))
+		rc = PERR_NOMEM;
+	dnsbl_report_free(rep);
+	return rc;
+}
+
+static const char *jstr(json_t *doc, const char *key)
+{
+	return json_string_value(json_object_get(doc, key));
+}
+
+/* Stores doc (recipient already taken out) as a report. */
+static enum perr store_doc(struct request *req, const struct check_input *in, json_t *doc,
+			   const char *recipient, const char *token, long long created)
+{
+	const char *named[MAX_ZONES], *live[MAX_ZONES];
+	size_t nnamed = 0, nlive = 0, i;
+	json_t *v;
+	json_array_foreach(json_object_get(doc, "lists"), i, v)
+		if (json_is_string(v) && nnamed < MAX_ZONES)
+			named[nnamed++] = json_string_value(v);
+	json_array_foreach(json_object_get(doc, "checks"), i, v) {
+		const char *st = jstr(v, "status");
+		if (st && !strcmp(st, "listed") && nlive < MAX_ZONES)
+			live[nlive++] = jstr(v, "zone");
+	}
+	char *text = json_dumps(doc, JSON_COMPACT);
+	if (text == NULL)
+		return PERR_NOMEM;
+	uint8_t holder[32];
+	int anonymous = req->session == NULL;
+	if (anonymous) {
+		const char *secret = holder_secret(req);
+		crypto_hash_sha256(holder, (const unsigned char *)secret, strlen(secret));
+	}
+	json_t *smtp = json_object_get(doc, "provider_code");
+	struct report_row row = {
+		.token = token,
+		.created = created,
+		.source = in->source,
+		.ticket = in->ticket,
+		.previous_id = in->previous_id,
+		.user_id = anonymous ? 0 : req->session->user.id,
+		.holder_hash = anonymous ? holder : NULL,
+		.ip = jstr(doc, "ip"),
+		.ip_is_ours = json_is_true(json_object_get(doc, "ip_is_ours")),
+		.blacklist = json_is_true(json_object_get(doc, "blacklist")),
+		.category = jstr(doc, "category"),
+		.verdict = jstr(doc, "verdict"),
+		.provider = jstr(doc, "provider"),
+		.provider_code = json_string_value(smtp),
+		.cause = jstr(doc, "cause"),
+		.listed = (int)nlive,
+		.recipient = recipient,
+		.doc = text,
+		.zones_named = named, .nnamed = nnamed,
+		.zones_live = live, .nlive = nlive,
+	};
+	enum perr rc = store_report_insert(req->app->store, &row, NULL);
+	free(text);
+	return rc;
+}
+
+enum perr check_run(struct request *req, const struct check_input *in, json_t **out,
+		    char token[REPORT_TOKEN_CHARS + 1])
+{
+	*out = NULL;
+	json_t *doc = NULL;
+	enum perr rc = analyse(req, in, &doc);
+	if (rc != PERR_OK)
+		return rc;
+	const char *ip = in->ip ? in->ip : jstr(doc, "sending_ip");
+	if (in->analysis)
+		ip = jstr(in->analysis, "ip");
+	char ipbuf[64] = "";
+	if (ip)
+		snprintf(ipbuf, sizeof ipbuf, "%s", ip);
+	if ((rc = live_check(req, ip ? ipbuf : NULL, in->dns_flags, doc)) != PERR_OK)
+		goto fail;
+	json_object_set_new(doc, "input", json_string(in->bounce || (in->analysis &&
+				!strcmp(jstr(in->analysis, "input") ? jstr(in->analysis, "input") : "", "bounce"))
+				? "bounce" : "ip"));
+	if ((rc = explain_report(req->app->explain, req->app->catalogue, doc)) != PERR_OK)
+		goto fail;
+
+	char recipient[512] = "";
+	const char *r = jstr(doc, "recipient");
+	if (r)
+		snprintf(recipient, sizeof recipient, "%s", r);
+	json_object_del(doc, "recipient");   /* kept apart: shown to the holder only */
+
+	csrf_random_token(token, REPORT_TOKEN_CHARS + 1, REPORT_TOKEN_BYTES);
+	long long created = (long long)time(NULL);
+	json_object_set_new(doc, "token", json_string(token));
+	json_object_set_new(doc, "created", json_integer(created));
+	json_object_set_new(doc, "ticket", in->ticket ? json_string(in->ticket) : json_null());
+	json_object_set_new(doc, "source", json_string(in->source));
+	if ((rc = store_doc(req, in, doc, recipient[0] ? recipient : NULL, token, created)) != PERR_OK)
+		goto fail;
+	/* the caller made this report, so it is its holder */
+	json_object_set_new(doc, "recipient", recipient[0] ? json_string(recipient) : json_null());
+	*out = doc;
+	return PERR_OK;
+fail:
+	json_decref(doc);
+	return rc;
+}

@@ -1,0 +1,168 @@
+/* POST /check (the form), GET /check?ip=&ticket= (the link support staff
+ * paste into tickets), GET /api/v1/check?ip= (JSON). Each runs a check,
+ * stores it as a report and sends the visitor to it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "check.h"
+#include "csrf.h"
+#include "http.h"
+#include "log.h"
+#include "pages.h"
+
+/* Re-renders the home form with what the customer typed and the problem
+ * named next to the field (422). */
+static void form_again(struct request *req, const char *general)
+{
+	struct view *v = view_new();
+	if (v == NULL) {
+		http_send_error(req, 500);
+		return;
+	}
+	http_view_common(req, v);
+	view_set(v, "page.title", "Check a bounce");
+	view_set(v, "page.nav", "home");
+	static const enum field kept[] = { FIELD_BOUNCE, FIELD_IP, FIELD_TICKET };
+	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+		const struct field_value *f = &req->fields[kept[i]];
+		char key[64];
+		snprintf(key, sizeof key, "form.%s", field_name(kept[i]));
+		/* the raw text goes back into the form (escaped by the template),
+		 * but only when it is text: invalid bytes are not echoed */
+		if (f->state == FIELD_VALID)
+			view_set(v, key, f->value);
+		else if (f->state == FIELD_INVALID && f->raw_is_text)
+			view_set(v, key, f->raw);
+		if (f->state == FIELD_INVALID) {
+			snprintf(key, sizeof key, "form.errors.%s", field_name(kept[i]));
+			view_set(v, key, f->message);
+		}
+	}
+	view_set(v, "form.error", general);
+	http_send_page(req, 422, PAGE_HOME, v);
+	view_free(v);
+}
+
+static void too_many(struct request *req, int retry_after, int json)
+{
+	char hdr[64];
+	snprintf(hdr, sizeof hdr, "Retry-After: %d\r\n", retry_after);
+	if (json) {
+		json_t *doc = json_pack("{s:s, s:i}", "error", "too many checks from your address; try again later",
+					"retry_after", retry_after);
+		char *s = json_dumps(doc, JSON_COMPACT);
+		json_decref(doc);
+		http_send(req, 429, "application/json", hdr, s ? s : "{}", s ? strlen(s) : 2);
+		free(s);
+		return;
+	}
+	http_send_error_with(req, 429, hdr);
+}
+
+/* Runs in and redirects to the report, or answers the failure. */
+static void run_and_redirect(struct request *req, const struct check_input *in)
+{
+	json_t *doc = NULL;
+	char token[REPORT_TOKEN_CHARS + 1];
+	enum perr rc = check_run(req, in, &doc, token);
+	if (rc == PERR_TOO_LARGE) {
+		req->fields[FIELD_BOUNCE].state = FIELD_INVALID;
+		req->fields[FIELD_BOUNCE].message = "This is longer than we accept: paste only the bounce message.";
+		form_again(req, NULL);
+		return;
+	}
+	if (rc != PERR_OK) {
+		log_event(LOG_ERROR, req->ref, "check failed: %s", perr_str(rc));
+		http_send_error(req, 500);
+		return;
+	}
+	json_decref(doc);
+	char location[64];
+	snprintf(location, sizeof location, "/r/%s", token);
+	http_redirect(req, location);
+}
+
+void page_check_post(struct request *req)
+{
+	if (!csrf_ok(req)) {
+		http_send_error(req, 403);
+		return;
+	}
+	const struct field_value *bounce = &req->fields[FIELD_BOUNCE], *ip = &req->fields[FIELD_IP],
+				 *ticket = &req->fields[FIELD_TICKET];
+	if (bounce->state == FIELD_INVALID || ip->state == FIELD_INVALID || ticket->state == FIELD_INVALID) {
+		form_again(req, NULL);
+		return;
+	}
+	if (bounce->state == FIELD_ABSENT && ip->state == FIELD_ABSENT) {
+		form_again(req, "Paste the bounce message or enter an IP address.");
+		return;
+	}
+	int wait = check_rate_limited(req);
+	if (wait > 0) {
+		too_many(req, wait, 0);
+		return;
+	}
+	struct check_input in = {
+		.bounce = bounce->state == FIELD_VALID ? bounce->value : NULL,
+		.bounce_len = bounce->state == FIELD_VALID ? strlen(bounce->value) : 0,
+		.ip = ip->state == FIELD_VALID ? ip->value : NULL,
+		.ticket = ticket->state == FIELD_VALID ? ticket->value : NULL,
+		.source = bounce->state == FIELD_VALID ? "bounce" : "ip",
+	};
+	run_and_redirect(req, &in);
+}
+
+void page_check_get(struct request *req)
+{
+	const struct field_value *ip = &req->fields[FIELD_IP], *ticket = &req->fields[FIELD_TICKET];
+	if (ip->state != FIELD_VALID || ticket->state == FIELD_INVALID) {
+		form_again(req, ip->state == FIELD_ABSENT ? "This link has no IP address to check: enter one below." : NULL);
+		return;
+	}
+	int wait = check_rate_limited(req);
+	if (wait > 0) {
+		too_many(req, wait, 0);
+		return;
+	}
+	struct check_input in = {
+		.ip = ip->value,
+		.ticket = ticket->state == FIELD_VALID ? ticket->value : NULL,
+		.source = "link",
+	};
+	run_and_redirect(req, &in);
+}
+
+void page_api_check(struct request *req)
+{
+	const struct field_value *ip = &req->fields[FIELD_IP], *ticket = &req->fields[FIELD_TICKET];
+	if (ip->state != FIELD_VALID) {
+		http_send_json_error(req, ip->state == FIELD_ABSENT ? 400 : 422,
+				     ip->state == FIELD_ABSENT ? "parameter ip is required" : "ip is not an IPv4 or IPv6 address");
+		return;
+	}
+	if (ticket->state == FIELD_INVALID) {
+		http_send_json_error(req, 422, "ticket may hold at most 32 letters, digits and dashes");
+		return;
+	}
+	int wait = check_rate_limited(req);
+	if (wait > 0) {
+		too_many(req, wait, 1);
+		return;
+	}
+	struct check_input in = {
+		.ip = ip->value,
+		.ticket = ticket->state == FIELD_VALID ? ticket->value : NULL,
+		.source = "api",
+	};
+	json_t *doc = NULL;
+	char token[REPORT_TOKEN_CHARS + 1];
+	enum perr rc = check_run(req, &in, &doc, token);
+	if (rc != PERR_OK) {
+		log_event(LOG_ERROR, req->ref, "api check failed: %s", perr_str(rc));
+		http_send_json_error(req, 500, "internal error");
+		return;
+	}
+	http_send_json(req, 200, doc);
+}

@@ -1,0 +1,120 @@
+/* GET /r/<token> (the report page), POST /r/<token>/recheck (a new
+ * snapshot, linked from the old one), GET /api/v1/reports/<token>. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "check.h"
+#include "csrf.h"
+#include "dnsbl.h"
+#include "http.h"
+#include "log.h"
+#include "pages.h"
+#include "report_view.h"
+#include "store_reports.h"
+
+/* Tokens are 32 base64url characters; anything else is simply not found. */
+static int token_ok(const char *t)
+{
+	if (t == NULL || strlen(t) != REPORT_TOKEN_CHARS)
+		return 0;
+	for (const char *p = t; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-' || *p == '_'))
+			return 0;
+	return 1;
+}
+
+/* Loads the report named by the route; answers 404/500 itself on failure. */
+static int load(struct request *req, struct report_stored *r, json_t **doc, int as_json)
+{
+	memset(r, 0, sizeof *r);
+	enum perr rc = token_ok(req->args[0]) ? store_report_get(req->app->store, req->args[0], r) : PERR_NOT_FOUND;
+	if (rc == PERR_OK) {
+		*doc = json_loads(r->doc, 0, NULL);
+		if (*doc == NULL)
+			rc = PERR_INTERNAL;
+	}
+	if (rc == PERR_OK)
+		return 1;
+	free(r->doc);
+	if (rc != PERR_NOT_FOUND)
+		log_event(LOG_ERROR, req->ref, "report load failed: %s", perr_str(rc));
+	int status = rc == PERR_NOT_FOUND ? 404 : 500;
+	if (as_json)
+		http_send_json_error(req, status, status == 404 ? "no such report" : "internal error");
+	else
+		http_send_error(req, status);
+	return 0;
+}
+
+void page_report(struct request *req)
+{
+	struct report_stored r;
+	json_t *doc = NULL;
+	if (!load(req, &r, &doc, 0))
+		return;
+	struct view *v = view_new();
+	if (v == NULL || report_view_fill(req, &r, doc, v) != PERR_OK) {
+		http_send_error(req, 500);
+	} else {
+		http_send_page(req, 200, PAGE_REPORT, v);
+	}
+	view_free(v);
+	json_decref(doc);
+	free(r.doc);
+}
+
+void page_report_recheck(struct request *req)
+{
+	if (!csrf_ok(req)) {
+		http_send_error(req, 403);
+		return;
+	}
+	struct report_stored r;
+	json_t *doc = NULL;
+	if (!load(req, &r, &doc, 0))
+		return;
+	int wait = check_rate_limited(req);
+	if (wait > 0) {
+		char hdr[64];
+		snprintf(hdr, sizeof hdr, "Retry-After: %d\r\n", wait);
+		http_send_error_with(req, 429, hdr);
+		goto out;
+	}
+	struct check_input in = {
+		.analysis = doc,
+		.ticket = r.ticket[0] ? r.ticket : NULL,
+		.source = "recheck",
+		.previous_id = r.id,
+		.dns_flags = DNSBL_F_NOCACHE,
+	};
+	json_t *fresh = NULL;
+	char token[REPORT_TOKEN_CHARS + 1];
+	enum perr rc = check_run(req, &in, &fresh, token);
+	if (rc != PERR_OK) {
+		log_event(LOG_ERROR, req->ref, "re-check failed: %s", perr_str(rc));
+		http_send_error(req, 500);
+		goto out;
+	}
+	json_decref(fresh);
+	char location[64];
+	snprintf(location, sizeof location, "/r/%s", token);
+	http_redirect(req, location);
+out:
+	json_decref(doc);
+	free(r.doc);
+}
+
+void page_api_report(struct request *req)
+{
+	struct report_stored r;
+	json_t *doc = NULL;
+	if (!load(req, &r, &doc, 1))
+		return;
+	json_object_set_new(doc, "recipient",
+			    r.recipient[0] && check_is_holder(req, &r) ? json_string(r.recipient) : json_null());
+	http_send_json(req, 200, doc);
+	free(r.doc);
+}

@@ -1,0 +1,231 @@
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "app.h"
+#include "check.h"
+#include "explain.h"
+#include "http.h"
+#include "knowledge_dnsbl.h"
+#include "knowledge_isp.h"
+#include "render.h"
+#include "report_view.h"
+#include "session.h"
+#include "store_forwards.h"
+#include "store_reports.h"
+
+static const char *jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+/* Only plain http(s) links from the catalogue become hrefs. */
+static int href_ok(const char *u)
+{
+	if (strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0)
+		return 0;
+	for (const char *p = u; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == '"' || *p == '\'' || *p == '<' || *p == '>' || *p == '\\')
+			return 0;
+	return 1;
+}
+
+static const char *status_label(const char *s)
+{
+	if (!strcmp(s, "listed")) return "listed";
+	if (!strcmp(s, "clean")) return "not listed";
+	if (!strcmp(s, "untrusted") || !strcmp(s, "refused")) return "not trusted right now";
+	return "no answer";
+}
+
+static void fill_checks(struct view *v, json_t *doc, int *listed)
+{
+	size_t i;
+	json_t *c;
+	*listed = 0;
+	json_array_foreach(json_object_get(doc, "checks"), i, c) {
+		char k[64];
+		const char *status = jstr(c, "status");
+#define SETC(field, val) do { snprintf(k, sizeof k, "report.checks.%zu." field, i); view_set(v, k, val); } while (0)
+		SETC("zone", jstr(c, "zone"));
+		SETC("name", *jstr(c, "name") ? jstr(c, "name") : jstr(c, "zone"));
+		SETC("status", status);
+		SETC("label", status_label(status));
+		SETC("meaning", jstr(c, "meaning"));
+		SETC("txt", jstr(c, "txt"));
+		SETC("duration", jstr(c, "duration"));
+		if (href_ok(jstr(c, "delist_url")))
+			SETC("delist_url", jstr(c, "delist_url"));
+		if (json_is_true(json_object_get(c, "policy")))
+			SETC("policy", "1");
+		if (json_is_true(json_object_get(c, "cached")))
+			SETC("cached", "1");
+#undef SETC
+		if (!strcmp(status, "listed"))
+			(*listed)++;
+	}
+	view_set_int(v, "report.checked_count", (long long)json_array_size(json_object_get(doc, "checks")));
+	view_set_int(v, "report.listed_count", *listed);
+}
+
+static void fill_causes(struct view *v, json_t *doc)
+{
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(doc, "causes"), i, c) {
+		static const char *const keys[] = { "id", "title", "text", "todo", "why" };
+		char k[64];
+		for (size_t j = 0; j < sizeof keys / sizeof keys[0]; j++) {
+			snprintf(k, sizeof k, "report.causes.%zu.%s", i, keys[j]);
+			view_set(v, k, jstr(c, keys[j]));
+		}
+	}
+}
+
+/* The ISP whose SMTP settings to show: the one the customer picked, else
+ * the one the recipient's domain suggests. */
+static const struct isp_provider *pick_isp(struct request *req, const char *recipient)
+{
+	const struct isp_catalogue *cat = req->app->isp;
+	const struct field_value *f = &req->fields[FIELD_ISP];
+	if (f->state == FIELD_VALID)
+		return isp_by_provider(cat, f->value);
+	return recipient && *recipient ? isp_lookup_address(cat, recipient) : NULL;
+}
+
+static void fill_isp(struct request *req, struct view *v, const char *recipient)
+{
+	const struct isp_catalogue *cat = req->app->isp;
+	const struct isp_provider *sel = pick_isp(req, recipient);
+	for (size_t i = 0; i < isp_count(cat); i++) {
+		const struct isp_provider *p = isp_at(cat, i);
+		if (p->smtp.host[0] == '\0')
+			continue;
+		char k[64];
+		snprintf(k, sizeof k, "isp.options.%zu.id", i);
+		view_set(v, k, p->id);
+		snprintf(k, sizeof k, "isp.options.%zu.name", i);
+		view_set(v, k, p->name);
+		if (p == sel) {
+			snprintf(k, sizeof k, "isp.options.%zu.selected", i);
+			view_set(v, k, "1");
+		}
+	}
+	if (sel == NULL || sel->smtp.host[0] == '\0')
+		return;
+	view_set(v, "isp.selected.name", sel->name);
+	view_set(v, "isp.selected.host", sel->smtp.host);
+	view_set_int(v, "isp.selected.port", sel->smtp.port);
+	view_set(v, "isp.selected.security", isp_security_str(sel->smtp.security));
+	view_set(v, "isp.selected.login_needed", sel->smtp.login_needed ? "1" : NULL);
+	view_set(v, "isp.selected.note", sel->smtp.note);
+}
+
+/* "You forward to AOL": the self-reporting card for a logged-in customer. */
+static void fill_selfreport(struct request *req, struct view *v, const char *provider)
+{
+	if (req->session == NULL || req->session->user.customer_id == 0 || !*provider || !strcmp(provider, "other"))
+		return;
+	size_t active = 0, total = 0;
+	if (store_forwards_to_provider(req->app->store, req->app->isp, req->session->user.customer_id,
+				       provider, &active, &total) != PERR_OK || active == 0)
+		return;
+	view_set_int(v, "selfreport.count", (long long)active);
+	view_set(v, "selfreport.provider", provider);
+	view_set(v, "selfreport.provider_name", explain_provider_name(req->app->explain, provider));
+}
+
+/* The absolute link to paste into a ticket: site.base_url, else the
+ * request's host (checked: it came from the client) and port. */
+static void fill_link(struct request *req, struct view *v, const char *token)
+{
+	const char *base = req->app->cfg.site_base_url;
+	if (*base) {
+		view_setf(v, "report.url", "%s/r/%s", base, token);
+		return;
+	}
+	const char *host = http_param(req, "HTTP_HOST"), *port = http_param(req, "SERVER_PORT");
+	int ok = host && *host && strlen(host) < 200;
+	for (const char *p = host; ok && *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      strchr(".-:[]", *p)))
+			ok = 0;
+	if (!ok) {
+		view_setf(v, "report.url", "/r/%s", token);
+		return;
+	}
+	int default_port = port == NULL || strspn(port, "0123456789") != strlen(port) ||
+			   !strcmp(port, req->tls ? "443" : "80") || strchr(host, ':') != NULL;
+	view_setf(v, "report.url", "%s://%s%s%s/r/%s", req->tls ? "https" : "http", host,
+		  default_port ? "" : ":", default_port ? "" : port, token);
+}
+
+enum perr report_view_fill(struct request *req, const struct report_stored *r, json_t *doc, struct view *v)
+{
+	struct app *app = req->app;
+	int holder = check_is_holder(req, r);
+	const char *recipient = holder ? r->recipient : "";
+	http_view_common(req, v);
+	view_set(v, "page.title", "Your blacklist report");
+
+	const char *token = jstr(doc, "token");
+	view_set(v, "report.token", token);
+	fill_link(req, v, token);
+	char when[64];
+	time_t created = (time_t)r->created;
+	struct tm tm;
+	gmtime_r(&created, &tm);
+	strftime(when, sizeof when, "%d %B %Y, %H:%M UTC", &tm);
+	view_set(v, "report.created", when);
+	view_set(v, "report.ticket", r->ticket[0] ? r->ticket : NULL);
+	view_set(v, "report.previous", r->previous_token[0] ? r->previous_token : NULL);
+	view_set(v, "report.newer", r->newer_token[0] ? r->newer_token : NULL);
+
+	const char *verdict = jstr(doc, "verdict");
+	char sentence[1200];
+	explain_sentence(jstr(doc, "sentence"), recipient, sentence, sizeof sentence);
+	view_set(v, "report.verdict", verdict);
+	view_set(v, "report.sentence", sentence);
+	if (!strcmp(verdict, "blacklist") || !strcmp(verdict, "reputation") || !strcmp(verdict, "listed"))
+		view_set(v, "report.is_problem", "1");
+	view_set(v, "report.input", jstr(doc, "input"));
+	view_set(v, "report.ip", *jstr(doc, "ip") ? jstr(doc, "ip") : NULL);
+	view_set(v, "report.ip_is_ours", json_is_true(json_object_get(doc, "ip_is_ours")) ? "1" : NULL);
+	view_set(v, "report.note", *jstr(doc, "note") ? jstr(doc, "note") : NULL);
+	view_set(v, "report.category", jstr(doc, "category"));
+	const char *provider = jstr(doc, "provider");
+	view_set(v, "report.provider", provider);
+	view_set(v, "report.provider_name", explain_provider_name(app->explain, provider));
+	view_set(v, "report.provider_code", *jstr(doc, "provider_code") ? jstr(doc, "provider_code") : NULL);
+	view_set(v, "report.provider_code_meaning", *jstr(doc, "provider_code_meaning") ? jstr(doc, "provider_code_meaning") : NULL);
+	view_set(v, "report.advice", *jstr(doc, "advice") ? jstr(doc, "advice") : NULL);
+	json_t *smtp = json_object_get(doc, "smtp_code");
+	if (json_is_integer(smtp) && json_integer_value(smtp) > 0)
+		view_set_int(v, "report.smtp_code", json_integer_value(smtp));
+	view_set(v, "report.status", *jstr(doc, "status") ? jstr(doc, "status") : NULL);
+	view_set(v, "report.diagnostic", *jstr(doc, "diagnostic") ? jstr(doc, "diagnostic") : NULL);
+	if (r->recipient[0])
+		view_set(v, holder ? "report.recipient" : "report.recipient_hidden", holder ? r->recipient : "1");
+	view_set(v, "report.expiry", *jstr(doc, "expiry") ? jstr(doc, "expiry") : NULL);
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(doc, "lists"), i, x) {
+		char k[48];
+		const struct dnsbl_list *l = dnsbl_catalogue_find(app->catalogue, json_string_value(x));
+		snprintf(k, sizeof k, "report.lists.%zu", i);
+		view_set(v, k, l ? l->name : json_string_value(x));
+	}
+	json_array_foreach(json_object_get(doc, "evidence"), i, x) {
+		char k[48];
+		snprintf(k, sizeof k, "report.evidence.%zu", i);
+		view_set(v, k, json_string_value(x));
+	}
+	int listed;
+	fill_checks(v, doc, &listed);
+	fill_causes(v, doc);
+	fill_isp(req, v, recipient);
+	fill_selfreport(req, v, provider);
+	return PERR_OK;
+}

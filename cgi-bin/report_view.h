@@ -1,0 +1,15 @@
+/* Fills the report page's dataset (report.*, isp.*, selfreport.*) from a
+ * stored report and what the visitor may see. */
+#ifndef PORTAL_REPORT_VIEW_H
+#define PORTAL_REPORT_VIEW_H
+
+#include <jansson.h>
+#include "err.h"
+
+struct request;
+struct report_stored;
+struct view;
+
+enum perr report_view_fill(struct request *req, const struct report_stored *r, json_t *doc, struct view *v);
+
+#endif

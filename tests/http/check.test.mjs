@@ -1,0 +1,237 @@
+// Check, explain, share: POST /check, the ticket link, reports, re-checks
+// and the JSON API, through nginx + portal.fcgi with rbldnsd serving the
+// test zones (tests/fixtures/zones: 192.0.2.2 is listed everywhere,
+// 192.0.2.10 only on the PBL, 192.0.2.1 nowhere).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { startStack, Client, sqlite, ROOT } from '../lib/stack.mjs';
+import { startRbldnsd } from '../lib/rbldnsd.mjs';
+
+const fixture = (name) => readFileSync(`${ROOT}/tests/fixtures/http/${name}`, 'utf8');
+let dns, stack;
+
+before(async () => {
+  dns = await startRbldnsd();
+  stack = await startStack({ conf: { 'dns.servers': dns.server, 'site.outgoing_ips': '192.0.2.2, 192.0.2.3' } });
+});
+after(async () => { await stack?.stop(); await dns?.stop(); });
+
+async function check(client, form) {
+  const csrf = await client.csrfFrom('/');
+  const res = await client.post('/check', { csrf, ...form });
+  return res;
+}
+
+async function reportOf(client, res) {
+  assert.equal(res.status, 303, `expected a redirect, got ${res.status}: ${await res.text()}`);
+  const loc = res.headers.get('location');
+  assert.match(loc, /^\/r\/[A-Za-z0-9_-]{32}$/);
+  const page = await client.get(loc);
+  assert.equal(page.status, 200);
+  return { loc, token: loc.slice(3), html: await page.text() };
+}
+
+test('a raw AOL bounce: verdict, listed rows, causes, remedies', async () => {
+  const c = new Client(stack.base);
+  const { html, token } = await reportOf(c, await check(c, { bounce: fixture('aol-rtr-bb.eml') }));
+  assert.match(html, /Your mail to AOL bounced because AOL does not trust mail from our server 192\.0\.2\.2/);
+  assert.match(html, /RTR:BB/);
+  assert.match(html, /one of our outgoing mail servers/);
+  assert.match(html, /<span class="badge listed">listed<\/span>/);
+  assert.match(html, /Spamhaus ZEN/);
+  // AOL's own lists come first in the table
+  assert.ok(html.indexOf('zen.spamhaus.org</span>') < html.indexOf('bl.mailspike.net</span>'));
+  assert.match(html, /Self-reporting through a forward/);
+  assert.match(html, /72 hours/);
+  assert.match(html, /Send through your internet provider/);
+  assert.match(html, /href="https:\/\/check\.spamhaus\.org\/results\/\?query=192\.0\.2\.2"/);
+  assert.match(html, new RegExp(`value="http://127\\.0\\.0\\.1:${stack.port}/r/${token}"`), 'absolute copy link');
+  assert.match(html, /data-copy-target="report-link"/);
+  // the holder sees the recipient
+  assert.match(html, /bob@aol\.com/);
+});
+
+test('the report stores the analysis and the diagnostic, not the message', async () => {
+  const c = new Client(stack.base);
+  const { token } = await reportOf(c, await check(c, { bounce: fixture('aol-rtr-bb.eml') }));
+  const row = sqlite(stack.dbPath, `SELECT doc || coalesce(recipient,'') FROM reports WHERE token = '${token}'`);
+  assert.ok(row.length > 0);
+  assert.doesNotMatch(row, /PRIVATE-MARKER-7731/);
+  assert.doesNotMatch(row, /Christmas opening hours/);
+  const lists = sqlite(stack.dbPath, `SELECT count(*) FROM report_lists l JOIN reports r ON r.id = l.report_id WHERE r.token = '${token}'`);
+  assert.ok(Number(lists) > 0);
+});
+
+test('recipient is shown only to the report holder', async () => {
+  const holder = new Client(stack.base);
+  const { loc, token } = await reportOf(holder, await check(holder, { bounce: fixture('aol-rtr-bb.eml') }));
+  const stranger = new Client(stack.base);
+  const html = await (await stranger.get(loc)).text();
+  assert.doesNotMatch(html, /bob@aol\.com/);
+  assert.match(html, /shown only to the person who made this report/);
+  const api = await (await stranger.get(`/api/v1/reports/${token}`)).json();
+  assert.equal(api.recipient, null);
+  const mine = await (await holder.get(`/api/v1/reports/${token}`)).json();
+  assert.equal(mine.recipient, 'bob@aol.com');
+});
+
+test('text pasted from a mail client, naming Spamhaus', async () => {
+  const c = new Client(stack.base);
+  const { html } = await reportOf(c, await check(c, { bounce: fixture('spamhaus-xbl-pasted.txt') }));
+  assert.match(html, /Your mail bounced because our server 192\.0\.2\.2 is on Spamhaus ZEN/);
+  assert.match(html, /An exploited script sending spam/);
+});
+
+test('not a blacklist problem: unknown user', async () => {
+  const c = new Client(stack.base);
+  const { html } = await reportOf(c, await check(c, { bounce: fixture('unknown-user.txt') }));
+  assert.match(html, /This bounce is not a blacklist problem: the address nobody@example\.org does not exist/);
+  assert.doesNotMatch(html, /Why it happened/);
+});
+
+test('an IP only: listed, clean, policy (PBL), IPv6, not ours', async () => {
+  const c = new Client(stack.base);
+  let r = await reportOf(c, await check(c, { ip: '192.0.2.1' }));
+  assert.match(r.html, /192\.0\.2\.1 is not listed on any of the \d+ block lists we checked/);
+  assert.match(r.html, /not one of our outgoing mail servers/);
+  r = await reportOf(c, await check(c, { ip: '192.0.2.10' }));
+  assert.match(r.html, /192\.0\.2\.10 is listed on 1 of the/);
+  assert.match(r.html, /Mail sent directly from a home or office connection/);
+  assert.match(r.html, /policy list/);
+  r = await reportOf(c, await check(c, { ip: '2001:db8::2' }));
+  assert.match(r.html, /2001:db8::2 is listed on/);
+});
+
+test('invalid input re-renders the form with the problem next to the field (422)', async () => {
+  const c = new Client(stack.base);
+  let res = await check(c, { ip: '300.1.2.3' });
+  assert.equal(res.status, 422);
+  let html = await res.text();
+  assert.match(html, /value="300\.1\.2\.3"/, 'keeps what was typed');
+  assert.match(html, /<p class="field-error" role="alert">Enter an IPv4 address/);
+  res = await check(c, { ip: '', bounce: '' });
+  assert.equal(res.status, 422);
+  assert.match(await res.text(), /Paste the bounce message or enter an IP address/);
+  res = await check(c, { ip: '010.1.2.3' });
+  assert.equal(res.status, 422, 'leading zeros');
+  res = await check(c, { bounce: 'x'.repeat(210 * 1024) });
+  assert.equal(res.status, 422);
+  assert.match(await res.text(), /longer than we accept/);
+});
+
+test('POST /check without or with a wrong csrf token: 403', async () => {
+  const c = new Client(stack.base);
+  await c.get('/');
+  assert.equal((await c.post('/check', { ip: '192.0.2.1' })).status, 403);
+  assert.equal((await c.post('/check', { ip: '192.0.2.1', csrf: 'A'.repeat(43) })).status, 403);
+});
+
+test('ticket link: GET /check?ip=&ticket= stores the ticket and shows it', async () => {
+  const c = new Client(stack.base);
+  const res = await c.get('/check?ip=192.0.2.2&ticket=48121');
+  const { html, token } = await reportOf(c, res);
+  assert.match(html, /ticket <strong>48121<\/strong>/);
+  assert.equal(sqlite(stack.dbPath, `SELECT ticket || '|' || source FROM reports WHERE token='${token}'`), '48121|link');
+  assert.equal((await c.get('/check?ip=192.0.2.2&ticket=' + 'a'.repeat(33))).status, 422);
+  assert.equal((await c.get('/check?ip=192.0.2.2&ticket=a%3Cb')).status, 422);
+  assert.equal((await c.get('/check?ticket=1')).status, 422);
+});
+
+test('re-check makes a new snapshot linked from the old one', async () => {
+  const c = new Client(stack.base);
+  const first = await reportOf(c, await check(c, { ip: '192.0.2.2' }));
+  const csrf = first.html.match(/name="csrf" value="([^"]+)"/)[1];
+  const res = await c.post(`/r/${first.token}/recheck`, { csrf });
+  const second = await reportOf(c, res);
+  assert.notEqual(second.token, first.token);
+  assert.match(second.html, new RegExp(`href="/r/${first.token}">earlier check`));
+  const old = await (await c.get(first.loc)).text();
+  assert.match(old, new RegExp(`href="/r/${second.token}">a newer check exists`));
+  assert.equal((await c.post(`/r/${first.token}/recheck`, {})).status, 403);
+});
+
+test('unknown or malformed tokens: 404', async () => {
+  const c = new Client(stack.base);
+  assert.equal((await c.get('/r/' + 'A'.repeat(32))).status, 404);
+  assert.equal((await c.get('/r/short')).status, 404);
+  const api = await c.get('/api/v1/reports/' + 'B'.repeat(32));
+  assert.equal(api.status, 404);
+  assert.deepEqual(await api.json(), { error: 'no such report' });
+});
+
+test('JSON API: check and report return the same facts', async () => {
+  const c = new Client(stack.base);
+  const res = await c.get('/api/v1/check?ip=192.0.2.2&ticket=T-1');
+  assert.equal(res.status, 200);
+  const doc = await res.json();
+  for (const k of ['blacklist', 'category', 'sending_ip', 'provider', 'provider_code', 'lists', 'smtp_code',
+    'status', 'recipient', 'diagnostic', 'evidence', 'token', 'created', 'ticket', 'checks']) {
+    assert.ok(k in doc, `missing ${k}`);
+  }
+  assert.equal(doc.ticket, 'T-1');
+  assert.equal(doc.ip, '192.0.2.2');
+  assert.equal(doc.verdict, 'listed');
+  const zen = doc.checks.find((x) => x.zone === 'zen.spamhaus.org');
+  for (const k of ['zone', 'status', 'codes', 'meaning', 'txt', 'ttl', 'ms', 'delist_url']) assert.ok(k in zen, k);
+  assert.equal(zen.status, 'listed');
+  const again = await (await c.get(`/api/v1/reports/${doc.token}`)).json();
+  assert.deepEqual(again.checks, doc.checks);
+  assert.equal(again.verdict, doc.verdict);
+  let bad = await c.get('/api/v1/check?ip=not-an-ip');
+  assert.equal(bad.status, 422);
+  assert.ok((await bad.json()).error);
+  bad = await c.get('/api/v1/check');
+  assert.equal(bad.status, 400);
+});
+
+test('hostile input is escaped everywhere', async () => {
+  const c = new Client(stack.base);
+  const xss = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'';
+  const bounce = `550 5.7.1 ${xss} Client host [192.0.2.2] blocked using bl.spamcop.net ${xss}`;
+  const { html } = await reportOf(c, await check(c, { bounce }));
+  assert.doesNotMatch(html, /<script>alert/);
+  assert.doesNotMatch(html, /<img src=x/);
+  assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  const res = await check(c, { ip: xss });
+  assert.equal(res.status, 422);
+  const form = await res.text();
+  assert.doesNotMatch(form, /<script>alert/);
+});
+
+test('a documentation address with reserved lookups off is not sent', async () => {
+  const s2 = await startStack({ conf: { 'dns.servers': dns.server, 'dns.allow_reserved': 0 } });
+  try {
+    const c = new Client(s2.base);
+    const csrf = await c.csrfFrom('/');
+    const { html } = await reportOf(c, await c.post('/check', { csrf, ip: '192.0.2.2' }));
+    assert.match(html, /We did not check 192\.0\.2\.2/);
+    assert.match(html, /documentation/i);
+  } finally { await s2.stop(); }
+});
+
+test('rate limit: checks.per_minute per client address answers 429 with Retry-After', async () => {
+  const s2 = await startStack({ conf: { 'dns.servers': dns.server, 'checks.per_minute': 2 } });
+  try {
+    const c = new Client(s2.base);
+    assert.equal((await c.get('/check?ip=192.0.2.1')).status, 303);
+    assert.equal((await c.get('/check?ip=192.0.2.1')).status, 303);
+    const third = await c.get('/check?ip=192.0.2.1');
+    assert.equal(third.status, 429);
+    assert.ok(Number(third.headers.get('retry-after')) > 0);
+    const api = await c.get('/api/v1/check?ip=192.0.2.1');
+    assert.equal(api.status, 429);
+    assert.ok(api.headers.get('retry-after'));
+  } finally { await s2.stop(); }
+});
+
+test('logged in with forwards to the provider that bounced: the report says so first', async () => {
+  const c = new Client(stack.base);
+  const csrf = await c.csrfFrom('/login');
+  const login = await c.post('/login', { csrf, login: 'demo', password: 'demo-customer-pw' });
+  assert.equal(login.status, 303);
+  const { html } = await reportOf(c, await check(c, { bounce: fixture('aol-rtr-bb.eml') }));
+  assert.match(html, /You forward mail to AOL/);
+  assert.match(html, /href="\/forwards\?provider=aol"/);
+  assert.ok(html.indexOf('You forward mail to AOL') < html.indexOf('id="verdict"'));
+});
