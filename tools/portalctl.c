@@ -7,6 +7,7 @@
  *   portalctl [--conf FILE] forward import FILE      (Postfix virtual map; - = stdin)
  *   portalctl [--conf FILE] forward list [--customer NAME] [--json]
  *   portalctl [--conf FILE] purge
+ *   portalctl [--conf FILE] monitor [--json] [--quiet]
  *
  * Commands are one table (commands[]): a new one (monitor, ...) is one
  * more entry. Exit 0 on success, 1 when the work failed, 2 on usage errors. */
@@ -21,9 +22,11 @@
 #include <time.h>
 
 #include "config.h"
+#include "dnsbl.h"
 #include "forwards_import.h"
 #include "knowledge_isp.h"
 #include "log.h"
+#include "monitor.h"
 #include "password.h"
 #include "purge.h"
 #include "store.h"
@@ -383,6 +386,136 @@ static int cmd_purge(struct ctl *c)
 	return 0;
 }
 
+/* --- monitor: our outgoing servers against the lists (cron, systemd timer) --- */
+
+/* Exit statuses of `portalctl monitor` besides 0 (all clean), 1 (the run
+ * itself failed) and 2 (usage). */
+#define EXIT_MONITOR_LISTED 3        /* an address is listed somewhere */
+#define EXIT_MONITOR_INCOMPLETE 4    /* nothing listed, but not every list answered */
+
+struct monitor_out {
+	int json, quiet;
+	json_t *changes;
+};
+
+static void utc(long long t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL || strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		snprintf(buf, len, "-");
+}
+
+static const char *event_name(enum monitor_event e)
+{
+	switch (e) {
+	case MONITOR_LISTED: return "listed";
+	case MONITOR_STILL_LISTED: return "still_listed";
+	case MONITOR_CLEARED: return "cleared";
+	default: return "none";
+	}
+}
+
+static void monitor_print(void *ctx, const struct monitor_change *ch)
+{
+	struct monitor_out *o = ctx;
+	if (o->json) {
+		json_array_append_new(o->changes, json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s}",
+			"ip", ch->ip, "zone", ch->zone, "status", ch->status, "event", event_name(ch->event),
+			"since", (json_int_t)ch->since, "codes", ch->codes ? ch->codes : "",
+			"txt", ch->txt ? ch->txt : "", "meaning", ch->meaning ? ch->meaning : "",
+			"duration", ch->duration ? ch->duration : ""));
+		return;
+	}
+	if (o->quiet)
+		return;
+	char since[40];
+	utc(ch->since, since, sizeof since);
+	switch (ch->event) {
+	case MONITOR_LISTED:
+		printf("LISTED    %s on %s (new) %s %s\n", ch->ip, ch->zone, ch->codes, ch->txt);
+		if (ch->duration && ch->duration[0])
+			printf("          usually: %s\n", ch->duration);
+		break;
+	case MONITOR_STILL_LISTED:
+		printf("LISTED    %s on %s since %s %s\n", ch->ip, ch->zone, since, ch->codes);
+		break;
+	case MONITOR_CLEARED:
+		printf("CLEARED   %s on %s (listed since %s)\n", ch->ip, ch->zone, since);
+		break;
+	default:
+		printf("UNKNOWN   %s on %s: %s%s%s\n", ch->ip, ch->zone[0] ? ch->zone : "every list",
+		       ch->status, ch->meaning && ch->meaning[0] ? ": " : "", ch->meaning ? ch->meaning : "");
+		break;
+	}
+}
+
+static int cmd_monitor(struct ctl *c)
+{
+	struct monitor_out o = { flag(c, "--json"), flag(c, "--quiet"), NULL };
+	static char ips[MONITOR_IPS_MAX][MONITOR_IP_MAX];
+	size_t n = 0;
+	const char *bad = NULL;
+	enum perr rc = monitor_parse_ips(c->cfg.site_outgoing_ips, ips, MONITOR_IPS_MAX, &n, &bad);
+	if (rc != PERR_OK) {
+		say_error("site.outgoing_ips: %s%s", rc == PERR_INVALID ? "not an IP address: " : perr_str(rc),
+			  rc == PERR_INVALID && bad ? bad : "");
+		return 1;
+	}
+	if (n == 0) {
+		say_error("site.outgoing_ips is empty: nothing to monitor");
+		return 1;
+	}
+	char path[CONFIG_PATH_MAX], err[512] = "";
+	config_data_path(&c->cfg, "db/knowledge/dnsbl_catalogue.hdf", path, sizeof path);
+	struct dnsbl_catalogue *cat = NULL;
+	if (dnsbl_catalogue_load(path, &cat, err, sizeof err) != PERR_OK) {
+		say_error("%s: %s", path, err);
+		return 1;
+	}
+	struct dnsbl_options opts;
+	dnsbl_options_from_config(&opts, &c->cfg, c->st);
+	struct dnsbl_checker *chk = NULL;
+	if (dnsbl_checker_new(cat, &opts, &chk, err, sizeof err) != PERR_OK) {
+		say_error("DNSBL checker: %s", err);
+		dnsbl_catalogue_free(cat);
+		return 1;
+	}
+	const char *list[MONITOR_IPS_MAX];
+	for (size_t i = 0; i < n; i++)
+		list[i] = ips[i];
+	if (o.json)
+		o.changes = json_array();
+	struct monitor_summary sum;
+	rc = monitor_run(c->st, chk, list, n, (long long)time(NULL), monitor_print, &o, &sum);
+	dnsbl_checker_free(chk);
+	dnsbl_catalogue_free(cat);
+	if (rc != PERR_OK) {
+		json_decref(o.changes);
+		say_error("monitor run failed: %s", perr_str(rc));
+		return 1;
+	}
+	if (o.json) {
+		json_t *doc = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:o}",
+			"status", sum.status, "ips", sum.ips, "lists", sum.lists, "listed", sum.listed,
+			"opened", sum.opened, "cleared", sum.cleared, "unknown", sum.unknown,
+			"unsent", sum.unsent, "changes", o.changes);
+		char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+		if (text)
+			printf("%s\n", text);
+		free(text);
+		json_decref(doc);
+	} else if (!o.quiet && (strcmp(sum.status, "clean") != 0 || sum.cleared > 0)) {
+		printf("monitor: %d address%s x %d lists: %s, %d listing%s open (%d new, %d cleared), "
+		       "%d answer%s missing\n", sum.ips, sum.ips == 1 ? "" : "es", sum.lists, sum.status,
+		       sum.listed, sum.listed == 1 ? "" : "s", sum.opened, sum.cleared, sum.unknown,
+		       sum.unknown == 1 ? "" : "s");
+	}
+	if (strcmp(sum.status, "listed") == 0)
+		return EXIT_MONITOR_LISTED;
+	return strcmp(sum.status, "clean") == 0 ? 0 : EXIT_MONITOR_INCOMPLETE;
+}
+
 struct command {
 	const char *group;     /* "user" */
 	const char *verb;      /* "add"; NULL for one-word commands ("purge") */
@@ -399,6 +532,8 @@ static const struct command commands[] = {
 	{ "forward", "import", cmd_forward_import, "forward import FILE  (Postfix virtual map, - = stdin)" },
 	{ "forward", "list", cmd_forward_list, "forward list [--customer NAME] [--json]" },
 	{ "purge", NULL, cmd_purge, "purge  (expired sessions, old audit and throttle rows)" },
+	{ "monitor", NULL, cmd_monitor, "monitor [--json] [--quiet]  (site.outgoing_ips against the lists; "
+	  "exit 0 clean, 3 listed, 4 incomplete)" },
 };
 
 static int usage(const struct command *only)
