@@ -119,4 +119,7 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz $(BINS) run/tmp
 
+# keep objects of unit tests and fuzz replays between runs
+.SECONDARY:
+
 .PHONY: all bins deps run test test-asan test-run unit-tests fuzz fuzz-replay-bins bench lint install clean

@@ -4,7 +4,8 @@
 <?cs def:check_form() ?>
 <form method="post" action="/check" class="card check-form" novalidate>
   <?cs call:csrf_field() ?>
-  <?cs if:form.ticket ?><input type="hidden" name="ticket" value="<?cs var:form.ticket ?>"><?cs /if ?>
+  <?cs if:form.errors.ticket ?><p class="field-error" role="alert">The ticket reference in this link is not valid: <?cs var:form.errors.ticket ?></p>
+  <?cs elif:form.ticket ?><input type="hidden" name="ticket" value="<?cs var:form.ticket ?>"><?cs /if ?>
   <div class="field<?cs if:form.errors.bounce ?> has-error<?cs /if ?>">
     <label for="bounce">Paste the bounce message</label>
     <p class="hint" id="bounce-hint">The whole returned message is best (with its headers), but the few lines your mail program showed you are fine too.</p>

@@ -103,10 +103,12 @@ export async function startStack({ conf = {}, workers = 2 } = {}) {
 // One raw HTTP/1.1 exchange on a fresh connection (for requests fetch()
 // refuses to send: bad paths, huge headers). Resolves with
 // { status, headers, body } or { status: 0 } when the server hung up.
+// The request is written without half-closing the socket: nginx takes a
+// client's FIN as "client gone" (499) and would drop the answer.
 export function rawRequest(port, text, timeoutMs = 5000) {
   return new Promise((res) => {
     const chunks = [];
-    const sock = net.connect(port, '127.0.0.1', () => sock.end(text));
+    const sock = net.connect(port, '127.0.0.1', () => sock.write(text));
     sock.on('data', (d) => chunks.push(d));
     sock.setTimeout(timeoutMs, () => sock.destroy());
     sock.on('error', () => {});

@@ -1,0 +1,119 @@
+// A customer in Debian's Chromium (playwright-core): pastes a raw bounce,
+// lands on the report, sees the listed row and the explanation, copies the
+// link; follows a ticket link; hostile input stays inert; the report at
+// phone width. Screenshots go to tests/browser/screenshots/ (not committed).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startStack, ROOT } from '../lib/stack.mjs';
+import { startRbldnsd } from '../lib/rbldnsd.mjs';
+
+const SHOTS = join(ROOT, 'tests/browser/screenshots');
+const bounce = readFileSync(join(ROOT, 'tests/fixtures/http/aol-rtr-bb.eml'), 'utf8');
+let dns, stack, browser, context;
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  dns = await startRbldnsd();
+  stack = await startStack({ conf: { 'dns.servers': dns.server, 'site.outgoing_ips': '192.0.2.2' } });
+  // a fresh temporary profile per launch (playwright's default)
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  context = await browser.newContext({
+    viewport: { width: 1200, height: 900 },
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+  await dns?.stop();
+});
+
+function watch(page) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
+  return errors;
+}
+
+test('paste a raw bounce, land on the report, copy its link', async () => {
+  const page = await context.newPage();
+  const errors = watch(page);
+  await page.goto(`${stack.base}/`);
+  await page.getByLabel('Paste the bounce message').fill(bounce);
+  await page.getByRole('button', { name: 'Check now' }).click();
+  await page.waitForURL(/\/r\/[A-Za-z0-9_-]{32}$/);
+  await page.getByRole('heading', { name: 'Provider reputation block' }).waitFor();
+  assert.match(await page.locator('.verdict .sentence').innerText(), /Your mail to AOL bounced/);
+  const zen = page.locator('table.lists tr', { hasText: 'zen.spamhaus.org' });
+  assert.equal(await zen.locator('.badge.listed').innerText(), 'listed');
+  assert.ok(await page.getByRole('heading', { name: 'Why it happened' }).isVisible());
+  assert.ok(await page.getByRole('link', { name: 'delisting page' }).first().isVisible());
+
+  const copy = page.getByRole('button', { name: 'Copy link' });
+  assert.ok(await copy.isVisible(), 'the copy button appears with JavaScript');
+  await copy.click();
+  await page.getByRole('button', { name: 'Copied' }).waitFor();
+  const link = await page.locator('#report-link').inputValue();
+  assert.equal(link, page.url());
+  const clip = await page.evaluate(() => navigator.clipboard.readText().catch(() => null));
+  if (clip !== null) assert.equal(clip, link);
+  await page.screenshot({ path: join(SHOTS, 'report-desktop.png'), fullPage: true });
+
+  // the report at phone width: no horizontal scrolling of the page
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.reload();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `page is ${overflow}px wider than the phone`);
+  await page.screenshot({ path: join(SHOTS, 'report-phone.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('without JavaScript the link is shown to copy by hand', async () => {
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  await page.goto(`${stack.base}/check?ip=192.0.2.2`);
+  await page.waitForURL(/\/r\//);
+  assert.ok(await page.locator('#report-link').isVisible());
+  assert.equal(await page.getByRole('button', { name: 'Copy link' }).isVisible(), false);
+  await ctx.close();
+});
+
+test('a ticket link from support opens a report with the ticket', async () => {
+  const page = await context.newPage();
+  const errors = watch(page);
+  await page.goto(`${stack.base}/check?ip=192.0.2.10&ticket=48121`);
+  await page.waitForURL(/\/r\//);
+  assert.match(await page.locator('.report-meta').innerText(), /ticket 48121/);
+  assert.match(await page.locator('.verdict').innerText(), /192\.0\.2\.10 is listed on 1 of/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('XSS payloads in the bounce and the ticket stay inert text', async () => {
+  const page = await context.newPage();
+  const errors = watch(page);
+  const payload = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
+  await page.goto(`${stack.base}/`);
+  await page.getByLabel('Paste the bounce message').fill(
+    `550 5.7.1 ${payload} Client host [192.0.2.2] blocked using bl.spamcop.net ${payload}`);
+  await page.getByRole('button', { name: 'Check now' }).click();
+  await page.waitForURL(/\/r\//);
+  assert.equal(await page.evaluate(() => window.__xss ?? null), null);
+  assert.match(await page.locator('pre.diagnostic').innerText(), /<img src=x onerror=/);
+  await page.goto(`${stack.base}/check?ip=192.0.2.2&ticket=${encodeURIComponent('"><script>window.__xss=3</script>')}`);
+  assert.equal(await page.evaluate(() => window.__xss ?? null), null);
+  assert.ok(await page.locator('.field-error').first().isVisible(), 'the bad ticket is named');
+  assert.deepEqual(errors.filter((e) => !/422/.test(e)), []);
+  await page.close();
+});
