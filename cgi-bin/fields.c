@@ -138,6 +138,12 @@ static const char *check_state(const char *v, size_t len)
 	return strcmp(v, "on") == 0 || strcmp(v, "off") == 0 ? NULL : "Choose on or off.";
 }
 
+static const char *check_code(const char *v, size_t len)
+{
+	(void)len;
+	return all_chars(v, ":-_.[]", 1) ? NULL : "A provider code has only letters, digits and :-_.[].";
+}
+
 static const struct field_spec specs[FIELD__MAX] = {
 	[FIELD_BOUNCE] = { "bounce", LIMIT_BOUNCE_DEFAULT, check_text },
 	[FIELD_IP] = { "ip", 45, check_ip },
@@ -154,6 +160,8 @@ static const struct field_spec specs[FIELD__MAX] = {
 	[FIELD_PAGE] = { "page", 6, check_number },
 	[FIELD_DAYS] = { "days", 3, check_number },
 	[FIELD_STATE] = { "state", 3, check_state },
+	[FIELD_CAUSE] = { "cause", 24, check_word },
+	[FIELD_CODE] = { "code", 32, check_code },
 };
 
 const char *field_name(enum field f)

@@ -22,6 +22,8 @@ enum field {
 	FIELD_PAGE,       /* page number */
 	FIELD_DAYS,       /* admin chart range */
 	FIELD_STATE,      /* forward switch: "on" or "off" */
+	FIELD_CAUSE,      /* admin filter: likely cause id */
+	FIELD_CODE,       /* admin filter: provider code ("RTR:BB", "[TSS04]") */
 	FIELD__MAX
 };
 

@@ -295,18 +295,21 @@ static const char security_headers[] =
 	"Cross-Origin-Opener-Policy: same-origin\r\n"
 	"Cache-Control: no-store\r\n";
 
-void http_send(struct request *req, int status, const char *content_type,
-	       const char *extra_headers, const char *body, size_t len)
+/* Status line and headers; len < 0 leaves Content-Length out (streamed). */
+static void put_head(struct request *req, int status, const char *content_type,
+		     const char *extra_headers, long long len)
 {
-	if (req->responded)
-		return;
 	req->responded = 1;
 	req->status = status;
 	FCGX_Stream *out = fcgx_of(req)->out;
 	char head[512];
-	int n = snprintf(head, sizeof head, "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %lu\r\n",
-			 status, http_status_text(status), content_type, (unsigned long)len);
+	int n = snprintf(head, sizeof head, "Status: %d %s\r\nContent-Type: %s\r\n",
+			 status, http_status_text(status), content_type);
 	FCGX_PutStr(head, n, out);
+	if (len >= 0) {
+		n = snprintf(head, sizeof head, "Content-Length: %lu\r\n", (unsigned long)len);
+		FCGX_PutStr(head, n, out);
+	}
 	FCGX_PutStr(security_headers, (int)sizeof security_headers - 1, out);
 	for (size_t i = 0; i < sizeof req->set_cookie / sizeof req->set_cookie[0]; i++)
 		if (req->set_cookie[i][0])
@@ -314,8 +317,31 @@ void http_send(struct request *req, int status, const char *content_type,
 	if (extra_headers)
 		FCGX_PutS(extra_headers, out);
 	FCGX_PutStr("\r\n", 2, out);
+}
+
+void http_send(struct request *req, int status, const char *content_type,
+	       const char *extra_headers, const char *body, size_t len)
+{
+	if (req->responded)
+		return;
+	put_head(req, status, content_type, extra_headers, (long long)len);
 	if (req->method != HTTP_HEAD && len > 0)
-		FCGX_PutStr(body, (int)len, out);
+		FCGX_PutStr(body, (int)len, fcgx_of(req)->out);
+}
+
+void http_send_head(struct request *req, int status, const char *content_type,
+		    const char *extra_headers)
+{
+	if (req->responded)
+		return;
+	put_head(req, status, content_type, extra_headers, -1);
+}
+
+int http_write(struct request *req, const char *buf, size_t len)
+{
+	if (req->method == HTTP_HEAD || len == 0)
+		return 0;
+	return FCGX_PutStr(buf, (int)len, fcgx_of(req)->out) == (int)len ? 0 : -1;
 }
 
 void http_send_page(struct request *req, int status, enum page page, struct view *v)

@@ -62,6 +62,12 @@ void http_request_end(struct request *req);
 void http_send(struct request *req, int status, const char *content_type,
 	       const char *extra_headers, const char *body, size_t len);
 void http_send_page(struct request *req, int status, enum page page, struct view *v);
+/* A streamed answer of unknown length (CSV exports): the head now,
+ * without Content-Length (nginx sends it chunked), then the body in
+ * pieces. http_write returns 0, or -1 when the client went away. */
+void http_send_head(struct request *req, int status, const char *content_type,
+		    const char *extra_headers);
+int http_write(struct request *req, const char *buf, size_t len);
 void http_send_json(struct request *req, int status, json_t *doc);   /* steals doc */
 void http_send_json_error(struct request *req, int status, const char *message);
 void http_redirect(struct request *req, const char *location);      /* 303 */

@@ -18,5 +18,8 @@ void page_login(struct request *req);          /* GET, POST /login */
 void page_logout(struct request *req);         /* POST /logout */
 void page_forwards(struct request *req);       /* GET /forwards */
 void page_forward_toggle(struct request *req); /* POST /forwards/<id>/toggle */
+void page_admin(struct request *req);          /* GET /admin (admins; else 404) */
+void page_submissions(struct request *req);    /* GET /admin/submissions */
+void page_submissions_csv(struct request *req); /* GET /admin/submissions.csv */
 
 #endif

@@ -26,6 +26,9 @@ static const struct route routes[] = {
 	{ "/logout", M_POST, page_logout },
 	{ "/forwards", M_GET, page_forwards },
 	{ "/forwards/*/toggle", M_POST, page_forward_toggle },
+	{ "/admin", M_GET, page_admin },
+	{ "/admin/submissions", M_GET, page_submissions },
+	{ "/admin/submissions.csv", M_GET, page_submissions_csv },
 };
 
 /* Matches path against pattern, copying '*' segments into req->args. */
