@@ -1,7 +1,7 @@
 # Bounce analyzer (issue 3): core objects, the bounce-analyze CLI, tests,
 # fuzz target. Knowledge lives in db/knowledge/bounce_*.hdf.
 BOUNCE_OBJS := $(OBJDIR)/src/bounce_analyze.o $(OBJDIR)/src/bounce_buf.o \
-               $(OBJDIR)/src/bounce_decode.o $(OBJDIR)/src/bounce_dsn.o \
+               $(OBJDIR)/src/bounce_decode.o $(OBJDIR)/src/bounce_dsn.o $(OBJDIR)/src/bounce_gate.o \
                $(OBJDIR)/src/bounce_header.o $(OBJDIR)/src/bounce_ip.o \
                $(OBJDIR)/src/bounce_json.o $(OBJDIR)/src/bounce_mime.o \
                $(OBJDIR)/src/bounce_result.o $(OBJDIR)/src/knowledge_bounce.o

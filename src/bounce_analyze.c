@@ -19,6 +19,9 @@
 #define MAX_HITS      48
 #define MAX_EXCLUDED  16
 #define DIAG_BONUS    100  /* a rule that fires inside the rejection itself wins */
+#define IPCTX_BEFORE  160  /* context read before an address outside the rejection */
+#define IPCTX_AFTER   80   /* ... and after it */
+#define IPCTX_MAX_IPS 6    /* addresses outside the rejection looked at */
 
 /* One rule that matched. */
 struct hit {
@@ -45,6 +48,8 @@ struct ctx {
 	char diag[LIMIT_DIAGNOSTIC_BYTES];
 	size_t diaglen;
 	struct bounce_buf scan;      /* diag + notice: what the rules read */
+	char *lscan;                 /* scan in lower case, for the literal gates */
+	size_t reach;                /* scan[0, reach) is what the verdict rests on */
 	struct hit hits[MAX_HITS];
 	size_t nhits;
 	char excluded[MAX_EXCLUDED][BOUNCE_IP_STRLEN];
@@ -133,6 +138,18 @@ static bool capture_ip(const char *cap, char out[BOUNCE_IP_STRLEN])
 	return bounce_ip_parse(cap, n, out, NULL);
 }
 
+/* Runs pattern p over scan[start, n) when its literal gate lets it;
+ * returns the match offset or -1. */
+static long match_scan(struct ctx *c, const struct kb_pattern *p, size_t start, size_t n)
+{
+	if (p->re == NULL || start > n || !bounce_gate_pass(&p->gate, c->lscan + start, n - start))
+		return -1;
+	int rc = pcre2_match(p->re, (PCRE2_SPTR)c->scan.p, n, start, 0, c->md, NULL);
+	if (rc < 0)
+		return -1;
+	return (long)pcre2_get_ovector_pointer(c->md)[0];
+}
+
 /* Runs re over s from start; returns the match offset or -1. */
 static long match(struct ctx *c, const pcre2_code *re, const char *s, size_t n, size_t start)
 {
@@ -211,14 +228,13 @@ static void find_diagnostic(struct ctx *c)
 	}
 }
 
-/* Runs every rule over the scan text and keeps what matched. */
-static void run_rules(struct ctx *c)
+/* Runs every rule over scan[0, end) from start and keeps what matched. */
+static void run_rules(struct ctx *c, size_t start, size_t end)
 {
 	const char *s = c->scan.p ? c->scan.p : "";
-	size_t n = c->scan.len;
 	for (size_t i = 0; i < c->k->nrules && c->nhits < MAX_HITS; i++) {
 		const struct kb_rule *rule = &c->k->rules[i];
-		long off = match(c, rule->pat.re, s, n, 0);
+		long off = match_scan(c, &rule->pat, start, end);
 		if (off < 0)
 			continue;
 		struct hit *h = &c->hits[c->nhits++];
@@ -234,6 +250,22 @@ static void run_rules(struct ctx *c)
 		group(c, s, rule->pat.g_code, h->code, sizeof h->code);
 		if (!h->code[0] && rule->code)
 			snprintf(h->code, sizeof h->code, "%s", rule->code);
+	}
+}
+
+/* The rules read the rejection itself when one was found, and the whole
+ * notification only when none was (a paste without a reply code). The
+ * rejection is what the receiving server said; the prose around it is
+ * the sending MTA's boilerplate. This also keeps the work per message
+ * near the size of the rejection, not of the notification. */
+static void find_hits(struct ctx *c)
+{
+	c->reach = c->diaglen;
+	if (c->diaglen) {
+		run_rules(c, 0, c->diaglen);
+	} else {
+		c->reach = c->scan.len;
+		run_rules(c, 0, c->scan.len);
 	}
 	/* best first; stable on file order for equal scores */
 	for (size_t i = 1; i < c->nhits; i++)
@@ -254,15 +286,14 @@ static bool excluded(const struct ctx *c, const char *ip)
 
 /* Collects the receiving MX's addresses, which must never be reported as
  * the sender, and the receiving host's name for the provider. */
-static void find_receivers(struct ctx *c)
+static void find_receivers(struct ctx *c, size_t from, size_t n)
 {
 	const char *s = c->scan.p ? c->scan.p : "";
-	size_t n = c->scan.len;
 	for (size_t i = 0; i < c->k->nreceivers; i++) {
 		const struct kb_ipctx *rc = &c->k->receivers[i];
-		size_t start = 0;
+		size_t start = from;
 		long off;
-		while (c->nexcluded < MAX_EXCLUDED && (off = match(c, rc->pat.re, s, n, start)) >= 0) {
+		while (c->nexcluded < MAX_EXCLUDED && (off = match_scan(c, &rc->pat, start, n)) >= 0) {
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
 			start = ov[1] > (size_t)off ? ov[1] : (size_t)off + 1;
 			char ip[128], canon[BOUNCE_IP_STRLEN];
@@ -280,7 +311,7 @@ static void find_receivers(struct ctx *c)
 		}
 	}
 	/* Remote-MTA: dns; mx.example.com [192.0.2.1] */
-	if (c->dsn.remote_mta[0]) {
+	if (from == 0 && c->dsn.remote_mta[0]) {
 		/* one address there is the remote server's; several (Messaging
 		 * Server's "(TCP|client|port|server|port)") are left to the
 		 * Receiver patterns */
@@ -317,11 +348,31 @@ static bool is_private(const char *ip)
 	       (a == 169 && b == 254) || (a == 100 && b >= 64 && b < 128);
 }
 
+/* Runs one sending-IP context pattern over scan[from, n); returns canon
+ * (filled) for the first usable address, else NULL. */
+static const char *ipctx_in(struct ctx *c, const struct kb_ipctx *x, size_t from, size_t n,
+                            char canon[BOUNCE_IP_STRLEN])
+{
+	const char *s = c->scan.p ? c->scan.p : "";
+	size_t start = from;
+	long off;
+	while ((off = match_scan(c, &x->pat, start, n)) >= 0) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+		start = ov[1] > (size_t)off ? ov[1] : (size_t)off + 1;
+		char tmp[128];
+		if (group(c, s, x->pat.g_ip, tmp, sizeof tmp) && capture_ip(tmp, canon) &&
+		    usable_sender(c, canon)) {
+			evidence(c, "%s: sending IP %s (%s)", x->id, canon, x->description ? x->description : "");
+			return canon;
+		}
+	}
+	return NULL;
+}
+
 /* The sending server's address, strongest evidence first. */
 static void find_sending_ip(struct ctx *c)
 {
 	const char *s = c->scan.p ? c->scan.p : "";
-	size_t n = c->scan.len;
 	const char *ip = NULL;
 	for (size_t i = 0; i < c->nhits && ip == NULL; i++)
 		if (usable_sender(c, c->hits[i].ip)) {
@@ -329,21 +380,28 @@ static void find_sending_ip(struct ctx *c)
 			evidence(c, "ip:%s: sending IP %s named by this rule", c->hits[i].rule->id, ip);
 		}
 	char canon[BOUNCE_IP_STRLEN];
-	for (size_t i = 0; i < c->k->nipctx && ip == NULL; i++) {
-		const struct kb_ipctx *x = &c->k->ipctx[i];
-		size_t start = 0;
-		long off;
-		while ((off = match(c, x->pat.re, s, n, start)) >= 0) {
-			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
-			start = ov[1] > (size_t)off ? ov[1] : (size_t)off + 1;
-			char tmp[128];
-			if (group(c, s, x->pat.g_ip, tmp, sizeof tmp) && capture_ip(tmp, canon) &&
-			    usable_sender(c, canon)) {
-				ip = canon;
-				evidence(c, "%s: sending IP %s (%s)", x->id, ip, x->description ? x->description : "");
-				break;
-			}
+	for (size_t i = 0; i < c->k->nipctx && ip == NULL; i++)
+		ip = ipctx_in(c, &c->k->ipctx[i], 0, c->reach, canon);
+	/* Then the rest of the notification, but only around the addresses
+	 * it holds: each context pattern reads a window before and after
+	 * each address instead of the whole text. */
+	if (ip == NULL && c->reach < c->scan.len) {
+		struct bounce_ip ips[IPCTX_MAX_IPS];
+		size_t k = bounce_ip_find(s + c->reach, c->scan.len - c->reach, ips, IPCTX_MAX_IPS);
+		for (size_t j = 0; j < k; j++) {
+			ips[j].off += c->reach;
+			size_t a = ips[j].off > c->reach + IPCTX_BEFORE ? ips[j].off - IPCTX_BEFORE : c->reach;
+			size_t z = ips[j].off + ips[j].len + IPCTX_AFTER;
+			find_receivers(c, a, z < c->scan.len ? z : c->scan.len);
 		}
+		for (size_t i = 0; i < c->k->nipctx && ip == NULL; i++)
+			for (size_t j = 0; j < k && ip == NULL; j++) {
+				if (!usable_sender(c, ips[j].text))
+					continue;
+				size_t a = ips[j].off > c->reach + IPCTX_BEFORE ? ips[j].off - IPCTX_BEFORE : c->reach;
+				size_t z = ips[j].off + ips[j].len + IPCTX_AFTER;
+				ip = ipctx_in(c, &c->k->ipctx[i], a, z < c->scan.len ? z : c->scan.len, canon);
+			}
 	}
 	if (ip == NULL && c->diaglen) {
 		struct bounce_ip ips[8];
@@ -428,9 +486,8 @@ static void find_provider(struct ctx *c, const struct hit *best)
 	const struct kb_provider *p = provider_by_domain(c, c->remote_host);
 	const char *why = "receiving host";
 	if (p == NULL) {
-		const char *s = c->scan.p ? c->scan.p : "";
 		for (size_t i = 0; i < c->k->nproviders && p == NULL; i++)
-			if (match(c, c->k->providers[i].pat.re, s, c->scan.len, 0) >= 0) {
+			if (match_scan(c, &c->k->providers[i].pat, 0, c->reach) >= 0) {
 				p = &c->k->providers[i];
 				why = "provider's wording";
 			}
@@ -530,9 +587,8 @@ static void find_lists(struct ctx *c)
 			add_list(c, a ? a->name : h->list);
 		}
 	}
-	const char *s = c->scan.p ? c->scan.p : "";
 	for (size_t i = 0; i < c->k->nlists; i++)
-		if (match(c, c->k->lists[i].pat.re, s, c->scan.len, 0) >= 0) {
+		if (match_scan(c, &c->k->lists[i].pat, 0, c->reach) >= 0) {
 			add_list(c, c->k->lists[i].name);
 			evidence(c, "%s: %s named", c->k->lists[i].id, c->k->lists[i].name);
 		}
@@ -705,13 +761,17 @@ enum perr bounce_analyze_max(const struct bounce_knowledge *k, const char *bytes
 	bounce_buf_put(&c->scan, c->diag, c->diaglen);
 	bounce_buf_puts(&c->scan, "\n\n");
 	bounce_buf_put(&c->scan, c->notice, c->noticelen);
-	if (c->scan.oom) {
+	if (c->scan.oom || (c->lscan = malloc(c->scan.len + 1)) == NULL) {
 		e = PERR_NOMEM;
 		goto out;
 	}
-	run_rules(c);
+	for (size_t i = 0; i < c->scan.len; i++) {
+		char ch = c->scan.p[i];
+		c->lscan[i] = ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : ch;
+	}
+	find_hits(c);
 	diagnostic_from_hit(c);
-	find_receivers(c);
+	find_receivers(c, 0, c->reach);
 	find_sending_ip(c);
 	find_codes(c);
 	verdict(c);
@@ -723,6 +783,7 @@ out:
 	pcre2_match_data_free(c->md);
 	bounce_doc_free(&c->doc);
 	bounce_buf_free(&c->scan);
+	free(c->lscan);
 	free(c);
 	if (e != PERR_OK)
 		bounce_result_free(out);

@@ -162,11 +162,18 @@ void bounce_decode_html(const char *s, size_t n, struct bounce_buf *out)
 			if (done)
 				continue;
 		}
-		/* HTML whitespace is not layout: keep single spaces */
-		if (c == '\n')
-			c = ' ';
-		bounce_buf_putc(out, c);
-		i++;
+		/* copy the run of plain text up to the next tag or entity in one
+		 * go; HTML line breaks are not layout, so they become spaces */
+		size_t j = i + 1;
+		while (j < n && s[j] != '<' && s[j] != '&')
+			j++;
+		size_t at = out->len;
+		bounce_buf_put(out, s + i, j - i);
+		if (!out->oom)
+			for (size_t k = at; k < out->len; k++)
+				if (out->p[k] == '\n')
+					out->p[k] = ' ';
+		i = j;
 	}
 }
 

@@ -91,6 +91,32 @@ static enum perr compile(struct loader *l, HDF *node, const char *id, bool requi
 		return fail(l, PERR_CONFIG, "%s: pattern error at %lu: %s", id, (unsigned long)eo,
 		            (const char *)msg);
 	}
+	/* "gate" lists the literals by hand where the pattern's own cannot be
+	 * derived (a match must contain one of them) */
+	const char *gate = hdf_get_value(node, "gate", NULL);
+	if (gate != NULL) {
+		memset(&p->gate, 0, sizeof p->gate);
+		char tmp[512];
+		snprintf(tmp, sizeof tmp, "%s", gate);
+		char *save = NULL;
+		for (char *w = strtok_r(tmp, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+			while (*w == ' ')
+				w++;
+			size_t wl = strlen(w);
+			while (wl > 0 && w[wl - 1] == ' ')
+				w[--wl] = '\0';
+			if (wl == 0 || p->gate.n >= BOUNCE_GATE_MAX || wl > BOUNCE_GATE_LEN)
+				return fail(l, PERR_CONFIG, "%s: bad gate", id);
+			for (size_t i = 0; i < wl; i++)
+				w[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
+			memcpy(p->gate.lit[p->gate.n], w, wl + 1);
+			p->gate.len[p->gate.n] = (unsigned char)wl;
+			p->gate.anchor[p->gate.n] = 0;
+			p->gate.n++;
+		}
+	} else {
+		bounce_gate_derive(src, &p->gate);
+	}
 	/* JIT is an optimisation: without it matching still works */
 	(void)pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
 	int g = pcre2_substring_number_from_name(p->re, (PCRE2_SPTR) "ip");

@@ -24,11 +24,13 @@
 #include <pcre2.h>
 
 #include "bounce.h"
+#include "bounce_gate.h"
 
 #define KB_MAX_BITS 8
 
 struct kb_pattern {
 	pcre2_code *re;
+	struct bounce_gate gate;         /* literals a match must contain */
 	uint32_t g_ip, g_list, g_code;   /* named group numbers, 0 when absent */
 };
 

@@ -18,7 +18,7 @@
 #define LIMIT_DNS_LISTS_MAX     128            /* lists queried in one check */
 #define LIMIT_IPS_PER_CLI_RUN   100000         /* IPs blcheck reads from stdin */
 #define LIMIT_DIAGNOSTIC_BYTES  2048           /* stored diagnostic text of a report */
-#define LIMIT_BOUNCE_SCAN_BYTES (64u * 1024)   /* notification text the bounce patterns read */
+#define LIMIT_BOUNCE_SCAN_BYTES (4u * 1024)    /* notification text the bounce patterns read */
 
 #define LIMIT_LOGIN_FAILS_ACCOUNT 5           /* failed logins per account in the window */
 #define LIMIT_LOGIN_FAILS_CLIENT 20           /* failed logins per client address in the window */
