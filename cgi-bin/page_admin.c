@@ -369,8 +369,6 @@ static enum perr fill_lists(struct dash *d)
 				admin_time_text(h.checked_at, when, sizeof when);
 			} else if (rc != PERR_NOT_FOUND) {
 				return rc;
-			} else {
-				detail = "not tested yet";
 			}
 			bad += strcmp(state, "untrusted") == 0;
 			setk(d->v, l->zone, "admin.lists.%d.zone", row);
