@@ -10,6 +10,7 @@
 #include "dnsbl.h"
 #include "http.h"
 #include "log.h"
+#include "page_cache.h"
 #include "pages.h"
 #include "report_view.h"
 #include "store_reports.h"
@@ -49,17 +50,46 @@ static int load(struct request *req, struct report_stored *r, json_t **doc, int 
 	return 0;
 }
 
+/* What an anonymous view of a report depends on besides the visitor's
+ * CSRF token: the snapshot, whether a newer one exists, whether the visitor
+ * holds it (recipient shown) and the ISP picked for the SMTP advice. */
+static void cache_key(struct request *req, const struct report_stored *r, char *key, size_t len)
+{
+	const struct field_value *isp = &req->fields[FIELD_ISP];
+	snprintf(key, len, "r|%s|%s|%d|%s", req->args[0], r->newer_token, check_is_holder(req, r),
+		 isp->state == FIELD_VALID ? isp->value : "");
+}
+
 void page_report(struct request *req)
 {
 	struct report_stored r;
 	json_t *doc = NULL;
+	char key[160];
+	int cacheable = req->session == NULL;   /* logged-in pages carry the user's name */
+	memset(&r, 0, sizeof r);
+	if (cacheable && token_ok(req->args[0]) && store_report_get(req->app->store, req->args[0], &r) == PERR_OK) {
+		cache_key(req, &r, key, sizeof key);
+		int hit = page_cache_send(req, key);
+		free(r.doc);
+		if (hit)
+			return;
+	}
 	if (!load(req, &r, &doc, 0))
 		return;
 	struct view *v = view_new();
+	char *html = NULL;
+	size_t len = 0;
 	if (v == NULL || report_view_fill(req, &r, doc, v) != PERR_OK) {
 		http_send_error(req, 500);
-	} else {
+	} else if (!cacheable) {
 		http_send_page(req, 200, PAGE_REPORT, v);
+	} else {
+		csrf_token(req);   /* queue the visitor's cookie now; the page holds a marker */
+		view_set(v, "page.csrf", PAGE_CACHE_CSRF_MARK);
+		if (render_page(req->app->render, PAGE_REPORT, v, &html, &len) == PERR_OK)
+			page_cache_put_send(req, key, html, len);
+		else
+			http_send_error(req, 500);
 	}
 	view_free(v);
 	json_decref(doc);

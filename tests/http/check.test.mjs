@@ -235,3 +235,17 @@ test('logged in with forwards to the provider that bounced: the report says so f
   assert.match(html, /href="\/forwards\?provider=aol"/);
   assert.ok(html.indexOf('You forward mail to AOL') < html.indexOf('id="verdict"'));
 });
+
+test('cached report pages still carry each visitor their own csrf token', async () => {
+  const a = new Client(stack.base);
+  const { loc } = await reportOf(a, await check(a, { ip: '192.0.2.3' }));
+  for (let i = 0; i < 3; i++) {
+    const b = new Client(stack.base);
+    const html = await (await b.get(loc)).text();
+    const token = html.match(/name="csrf" value="([^"]+)"/)[1];
+    assert.equal(token, b.cookies.get('csrf'));
+    assert.doesNotMatch(html, /\x01/);
+  }
+  const again = await (await a.get(loc)).text();
+  assert.equal(again.match(/name="csrf" value="([^"]+)"/)[1], a.cookies.get('csrf'));
+});
