@@ -5,7 +5,7 @@ CORE_OBJS += $(OBJDIR)/src/render.o $(OBJDIR)/src/store_auth.o $(OBJDIR)/src/sto
 WEB_OBJS := $(addprefix $(OBJDIR)/cgi-bin/, main.o worker.o http.o fields.o csrf.o session.o \
 	router.o modules.o page_home.o page_healthz.o \
 	page_login.o page_forwards.o \
-	check.o page_check.o page_report.o report_view.o \
+	check.o page_check.o page_report.o report_view.o page_cache.o \
 	admin_link.o page_admin.o page_submissions.o)
 
 BINS += $(OUT)/cgi-bin/portal.fcgi
