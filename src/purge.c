@@ -1,8 +1,10 @@
-/* The purge steps: expired sessions, old audit lines, stale throttle rows. */
+/* The purge steps: reports past their retention, expired sessions, old
+ * audit lines, stale throttle and check-rate rows. */
 #include "limits.h"
 #include "purge.h"
 #include "store_auth.h"
 #include "store_forwards.h"
+#include "store_reports.h"
 #include "store_throttle.h"
 
 static enum perr purge_sessions(struct store *st, const struct config *cfg, long long now, long long *removed)
@@ -23,11 +25,16 @@ static enum perr purge_throttle(struct store *st, const struct config *cfg, long
 	return store_throttle_purge(st, now, LIMIT_LOGIN_WINDOW_S, removed);
 }
 
+static enum perr purge_reports(struct store *st, const struct config *cfg, long long now, long long *removed)
+{
+	return store_report_purge(st, now - (long long)cfg->retention_days * 86400, removed);
+}
+
 const struct purge_step purge_steps[] = {
+	{ "reports", purge_reports },
 	{ "sessions", purge_sessions },
 	{ "audit", purge_audit },
 	{ "throttle", purge_throttle },
-	/* reports retention (cfg->retention_days) goes here */
 	{ NULL, NULL },
 };
 

@@ -1,6 +1,7 @@
 /* Reports and check rate: typed queries over reports, report_lists, check_rate. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store_internal.h"
 #include "store_reports.h"
@@ -139,7 +140,13 @@ enum perr store_report_purge(struct store *st, long long before, long long *dele
 		return store_fail(st, "report purge");
 	if (deleted)
 		*deleted = sqlite3_changes(store_db(st));
-	return PERR_OK;
+	/* per-minute check counters older than an hour are of no use */
+	if ((s = store_stmt(st, "DELETE FROM check_rate WHERE minute < ?1")) == NULL)
+		return PERR_DB;
+	sqlite3_bind_int64(s, 1, (long long)time(NULL) / 60 - 60);
+	step = sqlite3_step(s);
+	sqlite3_reset(s);
+	return step == SQLITE_DONE ? PERR_OK : store_fail(st, "check rate purge");
 }
 
 enum perr store_check_rate_hit(struct store *st, const char *client, long long minute, unsigned *count)

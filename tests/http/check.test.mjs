@@ -249,3 +249,16 @@ test('cached report pages still carry each visitor their own csrf token', async 
   const again = await (await a.get(loc)).text();
   assert.equal(again.match(/name="csrf" value="([^"]+)"/)[1], a.cookies.get('csrf'));
 });
+
+test('portalctl purge removes reports older than reports.retention_days', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { bin } = await import('../lib/stack.mjs');
+  const c = new Client(stack.base);
+  const old = await reportOf(c, await check(c, { ip: '192.0.2.1' }));
+  const fresh = await reportOf(c, await check(c, { ip: '192.0.2.1' }));
+  sqlite(stack.dbPath, `UPDATE reports SET created = created - 400 * 86400 WHERE token = '${old.token}'`);
+  const out = execFileSync(bin('tools/portalctl'), ['--conf', stack.confPath, 'purge']).toString();
+  assert.match(out, /reports/);
+  assert.equal((await c.get(old.loc)).status, 404);
+  assert.equal((await c.get(fresh.loc)).status, 200);
+});
