@@ -1,6 +1,7 @@
 /* GET /admin/submissions and GET /admin/submissions.csv: the submissions
  * behind the dashboard, filtered by ip, list, provider (+ code), cause and
- * a from/to date range (UTC days, both inclusive), newest first.
+ * a from/to date range (UTC days, both inclusive; the last 90 days when
+ * neither is given), newest first.
  *
  * Admins only (404 for anyone else, before any filter is looked at). An
  * invalid filter answers 422 naming the filter, never echoing its value
@@ -24,6 +25,8 @@
 #include "store_admin.h"
 
 #define SUBMISSIONS_PER_PAGE 50
+#define SUBMISSIONS_COUNT_CAP 10000     /* counts of filter combinations stop here */
+#define SUBMISSIONS_DEFAULT_DAYS 90     /* the range when neither from nor to is given */
 #define CSV_FLUSH_BYTES (64 * 1024)
 
 struct filters {
@@ -100,8 +103,13 @@ static int read_filters(struct request *req, struct filters *fl)
 		return invalid(fl, FIELD_TO, "The end date is before the start date.");
 	if (req->fields[FIELD_PAGE].state == FIELD_VALID)
 		fl->page = atoll(req->fields[FIELD_PAGE].value);
+	if (fl->from_day < 0 && fl->to_day < 0) {
+		fl->to_day = (long long)time(NULL) / 86400;
+		fl->from_day = fl->to_day - SUBMISSIONS_DEFAULT_DAYS + 1;
+	}
 	fl->f.from = fl->from_day >= 0 ? fl->from_day * 86400 : 0;
-	fl->f.to = fl->to_day >= 0 ? (fl->to_day + 1) * 86400 : (long long)1 << 62;
+	/* no end date: up to the end of today (whole days: counts from the rollup) */
+	fl->f.to = (fl->to_day >= 0 ? fl->to_day : (long long)time(NULL) / 86400) * 86400 + 86400;
 	return 1;
 }
 
@@ -117,8 +125,17 @@ static void filters_link(const struct filters *fl, const char *path, long long p
 
 /* The form's values: what was sent when it is text, so a mistake can be
  * corrected in place (the template escapes it). */
-static void form_values(struct request *req, struct view *v)
+static void form_values(struct request *req, struct view *v, const struct filters *fl)
 {
+	char day[16];
+	if (fl->from_day >= 0 && fl->bad == FIELD__MAX) {
+		admin_day_text(fl->from_day, day, sizeof day);
+		view_set(v, "form.from", day);
+	}
+	if (fl->to_day >= 0 && fl->bad == FIELD__MAX) {
+		admin_day_text(fl->to_day, day, sizeof day);
+		view_set(v, "form.to", day);
+	}
 	for (size_t i = 0; i < sizeof filter_fields / sizeof filter_fields[0]; i++) {
 		const struct field_value *fv = &req->fields[filter_fields[i]];
 		if (filter_fields[i] == FIELD_PAGE || fv->state == FIELD_ABSENT)
@@ -190,7 +207,7 @@ static void send_list(struct request *req, struct filters *fl)
 	http_view_common(req, v);
 	view_set(v, "page.title", "Submissions");
 	view_set(v, "page.nav", "admin");
-	form_values(req, v);
+	form_values(req, v, fl);
 	if (fl->bad != FIELD__MAX) {
 		char key[64];
 		view_set(v, "subs.error.field", field_name(fl->bad));
@@ -204,7 +221,8 @@ static void send_list(struct request *req, struct filters *fl)
 	long long total = 0;
 	struct list_fill lf = { v, 0 };
 	long long pages = 1;
-	enum perr rc = store_admin_count(req->app->store, &fl->f, &total);
+	enum perr rc = store_admin_count(req->app->store, &fl->f, SUBMISSIONS_COUNT_CAP, &total);
+	int more = total == SUBMISSIONS_COUNT_CAP;   /* "that many or more" */
 	if (rc == PERR_OK) {
 		pages = total > 0 ? (total + SUBMISSIONS_PER_PAGE - 1) / SUBMISSIONS_PER_PAGE : 1;
 		rc = store_admin_submissions(req->app->store, &fl->f, (fl->page - 1) * SUBMISSIONS_PER_PAGE,
@@ -218,6 +236,7 @@ static void send_list(struct request *req, struct filters *fl)
 	}
 	char href[ADMIN_LINK_MAX];
 	view_set_int(v, "subs.total", total);
+	view_set_int(v, "subs.more", more);
 	view_set_int(v, "subs.count", lf.n);
 	view_set_int(v, "subs.page", fl->page);
 	view_set_int(v, "subs.pages", pages);
@@ -228,7 +247,7 @@ static void send_list(struct request *req, struct filters *fl)
 			     href, sizeof href);
 		view_set(v, "subs.prev", href);
 	}
-	if (fl->page < pages) {
+	if (fl->page < pages || (more && lf.n == SUBMISSIONS_PER_PAGE)) {
 		filters_link(fl, "/admin/submissions", fl->page + 1, href, sizeof href);
 		view_set(v, "subs.next", href);
 	}

@@ -28,6 +28,10 @@
 	"FROM report_lists l CROSS JOIN reports r ON r.id = l.report_id " \
 	"WHERE l.zone = ?2 AND l.created >= ?6 AND l.created < ?7 "
 
+/* A count that stops at ?8 rows: a broad combination of filters costs at
+ * most that many index steps past the first non-match. */
+#define COUNT(from_where) "SELECT count(*) FROM (SELECT 1 " from_where "LIMIT ?8)"
+
 #define LATEST(where) \
 	"SELECT token, created FROM reports WHERE " where \
 	" AND created >= ?3 AND created < ?4 ORDER BY created DESC LIMIT 1"
@@ -68,21 +72,28 @@ static const char *const queries[ADMIN_Q__MAX] = {
 		"r.provider_code = ?4 AND " SUB_RANGE SUB_REST SUB_LIST SUB_ORDER SUB_PAGE,
 	[ADMIN_Q_ROWS_CAUSE] = SUB_COLUMNS "FROM reports r WHERE r.cause = ?5 AND " SUB_RANGE
 		SUB_REST SUB_LIST SUB_ORDER SUB_PAGE,
-	[ADMIN_Q_COUNT_ALL] = "SELECT count(*) FROM reports r WHERE " SUB_RANGE SUB_REST SUB_LIST,
-	[ADMIN_Q_COUNT_IP] = "SELECT count(*) FROM reports r WHERE r.ip = ?1 AND " SUB_RANGE
-		SUB_REST SUB_LIST,
-	[ADMIN_Q_COUNT_LIST] = "SELECT count(*) " FROM_LIST SUB_REST,
-	[ADMIN_Q_COUNT_PROVIDER] = "SELECT count(*) FROM reports r WHERE r.provider = ?3 AND "
-		SUB_RANGE SUB_REST SUB_LIST,
-	[ADMIN_Q_COUNT_PROVIDER_CODE] = "SELECT count(*) FROM reports r WHERE r.provider = ?3 AND "
-		"r.provider_code = ?4 AND " SUB_RANGE SUB_REST SUB_LIST,
-	[ADMIN_Q_COUNT_CAUSE] = "SELECT count(*) FROM reports r WHERE r.cause = ?5 AND " SUB_RANGE
-		SUB_REST SUB_LIST,
+	[ADMIN_Q_COUNT_ALL] = COUNT("FROM reports r WHERE " SUB_RANGE SUB_REST SUB_LIST),
+	[ADMIN_Q_COUNT_IP] = COUNT("FROM reports r WHERE r.ip = ?1 AND " SUB_RANGE SUB_REST SUB_LIST),
+	[ADMIN_Q_COUNT_LIST] = COUNT(FROM_LIST SUB_REST),
+	[ADMIN_Q_COUNT_PROVIDER] = COUNT("FROM reports r WHERE r.provider = ?3 AND " SUB_RANGE
+		SUB_REST SUB_LIST),
+	[ADMIN_Q_COUNT_PROVIDER_CODE] = COUNT("FROM reports r WHERE r.provider = ?3 AND "
+		"r.provider_code = ?4 AND " SUB_RANGE SUB_REST SUB_LIST),
+	[ADMIN_Q_COUNT_CAUSE] = COUNT("FROM reports r WHERE r.cause = ?5 AND " SUB_RANGE
+		SUB_REST SUB_LIST),
 	[ADMIN_Q_TURNED_OFF] =
 		"SELECT coalesce(a.forward_id, 0), coalesce(f.destination, ''), a.at, "
 		CUSTOMER_REPORT("") ", " CUSTOMER_REPORT(" AND +rp.cause = 'selfreport'") " "
 		"FROM forward_audit a LEFT JOIN forwards f ON f.id = a.forward_id "
 		"WHERE a.action = 'off' AND a.at >= ?1 ORDER BY a.at",
+	[ADMIN_Q_KEY_COUNT] =
+		"SELECT coalesce(sum(n), 0) FROM report_stats INDEXED BY report_stats_key "
+		"WHERE dim = ?1 AND key = ?2 AND day >= ?4 AND day <= ?5",
+	[ADMIN_Q_KEY_COUNT_SUB] =
+		"SELECT coalesce(sum(n), 0) FROM report_stats INDEXED BY report_stats_key "
+		"WHERE dim = ?1 AND key = ?2 AND sub = ?3 AND day >= ?4 AND day <= ?5",
+	[ADMIN_Q_ALL_COUNT] =
+		"SELECT coalesce(sum(n), 0) FROM report_stats WHERE dim = 'verdict' AND day >= ?4 AND day <= ?5",
 };
 
 static const char *const dim_names[ADMIN_DIM__MAX] = {
@@ -207,20 +218,99 @@ enum perr store_admin_top(struct store *st, enum admin_dim dim, long long first_
 	return rc;
 }
 
-/* The statement for f: the first filter with an index leads. */
-static enum admin_query pick(const struct admin_filter *f, int count)
+enum perr store_admin_key_count(struct store *st, enum admin_dim dim, const char *key,
+				const char *sub, long long from, long long to, long long *n)
 {
+	*n = 0;
+	enum admin_query q = dim == ADMIN_DIM__MAX ? ADMIN_Q_ALL_COUNT
+			   : sub != NULL ? ADMIN_Q_KEY_COUNT_SUB : ADMIN_Q_KEY_COUNT;
+	if ((unsigned)dim > ADMIN_DIM__MAX || (dim != ADMIN_DIM__MAX && key == NULL))
+		return PERR_INVALID;
+	sqlite3_stmt *s = query(st, q);
+	if (s == NULL)
+		return PERR_DB;
+	if (dim != ADMIN_DIM__MAX) {
+		store_bind_text(s, 1, dim_names[dim]);
+		store_bind_text(s, 2, key);
+		if (sub != NULL)
+			store_bind_text(s, 3, sub);
+	}
+	/* the days the range touches */
+	sqlite3_bind_int64(s, 4, from > 0 ? from / 86400 : 0);
+	sqlite3_bind_int64(s, 5, to > 0 ? (to - 1) / 86400 : -1);
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return step == SQLITE_ROW ? PERR_OK : store_fail(st, "admin key count");
+}
+
+/* 1 when the range is made of whole UTC days (the rollup's unit). */
+static int whole_days(const struct admin_filter *f)
+{
+	return f->from % 86400 == 0 && f->to % 86400 == 0;
+}
+
+/* The filters present: each with its dimension, for estimates. */
+static int filter_dims(const struct admin_filter *f, enum admin_dim *dims)
+{
+	int n = 0;
 	if (f->list)
-		return count ? ADMIN_Q_COUNT_LIST : ADMIN_Q_ROWS_LIST;
+		dims[n++] = ADMIN_DIM_LIST;
 	if (f->ip)
-		return count ? ADMIN_Q_COUNT_IP : ADMIN_Q_ROWS_IP;
-	if (f->provider && f->code)
-		return count ? ADMIN_Q_COUNT_PROVIDER_CODE : ADMIN_Q_ROWS_PROVIDER_CODE;
+		dims[n++] = ADMIN_DIM_IP;
 	if (f->provider)
-		return count ? ADMIN_Q_COUNT_PROVIDER : ADMIN_Q_ROWS_PROVIDER;
+		dims[n++] = ADMIN_DIM_PROVIDER;
 	if (f->cause)
-		return count ? ADMIN_Q_COUNT_CAUSE : ADMIN_Q_ROWS_CAUSE;
-	return count ? ADMIN_Q_COUNT_ALL : ADMIN_Q_ROWS_ALL;
+		dims[n++] = ADMIN_DIM_CAUSE;
+	return n;
+}
+
+static const char *dim_key(const struct admin_filter *f, enum admin_dim d, const char **sub)
+{
+	*sub = NULL;
+	switch (d) {
+	case ADMIN_DIM_IP: return f->ip;
+	case ADMIN_DIM_LIST: return f->list;
+	case ADMIN_DIM_PROVIDER: *sub = f->code; return f->provider;
+	case ADMIN_DIM_CAUSE: return f->cause;
+	default: return NULL;
+	}
+}
+
+/* The statement for f: the filter that matches the fewest submissions
+ * (by the rollup) leads with its index; the others are checked per row. */
+static enum perr pick(struct store *st, const struct admin_filter *f, int count, enum admin_query *q)
+{
+	enum admin_dim dims[ADMIN_DIM__MAX], best = ADMIN_DIM__MAX;
+	int n = filter_dims(f, dims);
+	long long fewest = -1;
+	for (int i = 0; i < n && n > 1; i++) {
+		const char *sub, *key = dim_key(f, dims[i], &sub);
+		long long c;
+		enum perr rc = store_admin_key_count(st, dims[i], key, sub, f->from, f->to, &c);
+		if (rc != PERR_OK)
+			return rc;
+		if (fewest < 0 || c < fewest) {
+			fewest = c;
+			best = dims[i];
+		}
+	}
+	if (n == 1)
+		best = dims[0];
+	switch (best) {
+	case ADMIN_DIM_LIST: *q = count ? ADMIN_Q_COUNT_LIST : ADMIN_Q_ROWS_LIST; break;
+	case ADMIN_DIM_IP: *q = count ? ADMIN_Q_COUNT_IP : ADMIN_Q_ROWS_IP; break;
+	case ADMIN_DIM_PROVIDER:
+		if (f->code)
+			*q = count ? ADMIN_Q_COUNT_PROVIDER_CODE : ADMIN_Q_ROWS_PROVIDER_CODE;
+		else
+			*q = count ? ADMIN_Q_COUNT_PROVIDER : ADMIN_Q_ROWS_PROVIDER;
+		break;
+	case ADMIN_DIM_CAUSE: *q = count ? ADMIN_Q_COUNT_CAUSE : ADMIN_Q_ROWS_CAUSE; break;
+	default: *q = count ? ADMIN_Q_COUNT_ALL : ADMIN_Q_ROWS_ALL; break;
+	}
+	return PERR_OK;
 }
 
 static void bind_filter(sqlite3_stmt *s, const struct admin_filter *f)
@@ -237,7 +327,11 @@ static void bind_filter(sqlite3_stmt *s, const struct admin_filter *f)
 enum perr store_admin_submissions(struct store *st, const struct admin_filter *f,
 				  long long offset, long long limit, admin_submission_cb cb, void *ctx)
 {
-	sqlite3_stmt *s = query(st, pick(f, 0));
+	enum admin_query q;
+	enum perr rc = pick(st, f, 0, &q);
+	if (rc != PERR_OK)
+		return rc;
+	sqlite3_stmt *s = query(st, q);
 	if (s == NULL)
 		return PERR_DB;
 	bind_filter(s, f);
@@ -266,18 +360,30 @@ enum perr store_admin_submissions(struct store *st, const struct admin_filter *f
 			break;
 		}
 	}
-	enum perr rc = step == SQLITE_DONE ? PERR_OK : store_fail(st, "admin submissions");
+	rc = step == SQLITE_DONE ? PERR_OK : store_fail(st, "admin submissions");
 	sqlite3_reset(s);
 	return rc;
 }
 
-enum perr store_admin_count(struct store *st, const struct admin_filter *f, long long *n)
+enum perr store_admin_count(struct store *st, const struct admin_filter *f, long long cap,
+			    long long *n)
 {
 	*n = 0;
-	sqlite3_stmt *s = query(st, pick(f, 1));
+	enum admin_dim dims[ADMIN_DIM__MAX];
+	int nd = filter_dims(f, dims);
+	if (whole_days(f) && nd <= 1 && (f->code == NULL || f->provider != NULL)) {
+		const char *sub = NULL, *key = nd ? dim_key(f, dims[0], &sub) : NULL;
+		return store_admin_key_count(st, nd ? dims[0] : ADMIN_DIM__MAX, key, sub, f->from, f->to, n);
+	}
+	enum admin_query q;
+	enum perr rc = pick(st, f, 1, &q);
+	if (rc != PERR_OK)
+		return rc;
+	sqlite3_stmt *s = query(st, q);
 	if (s == NULL)
 		return PERR_DB;
 	bind_filter(s, f);
+	sqlite3_bind_int64(s, 8, cap > 0 ? cap : -1);
 	int step = sqlite3_step(s);
 	if (step == SQLITE_ROW)
 		*n = sqlite3_column_int64(s, 0);

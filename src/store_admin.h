@@ -97,8 +97,17 @@ typedef int (*admin_submission_cb)(void *ctx, const struct admin_submission *s);
 enum perr store_admin_submissions(struct store *st, const struct admin_filter *f,
 				  long long offset, long long limit, admin_submission_cb cb, void *ctx);
 
-/* How many submissions match f. */
-enum perr store_admin_count(struct store *st, const struct admin_filter *f, long long *n);
+/* How many submissions match f, counting at most cap (*n = cap then means
+ * "cap or more"). With at most one of ip, list, provider (+ code), cause
+ * and a range of whole UTC days, the count is exact whatever its size:
+ * it comes from the rollup. */
+enum perr store_admin_count(struct store *st, const struct admin_filter *f, long long cap,
+			    long long *n);
+
+/* Submissions of one key of dim (sub = provider code, NULL = any) on the
+ * days of [from, to), from the rollup. dim ADMIN_DIM__MAX = all. */
+enum perr store_admin_key_count(struct store *st, enum admin_dim dim, const char *key,
+				const char *sub, long long from, long long to, long long *n);
 
 /* One forward turned off (audit action "off") since a given time, with
  * whether a report by one of the same customer's users came first. */
@@ -141,6 +150,9 @@ enum admin_query {
 	ADMIN_Q_COUNT_PROVIDER_CODE,
 	ADMIN_Q_COUNT_CAUSE,
 	ADMIN_Q_TURNED_OFF,
+	ADMIN_Q_KEY_COUNT,
+	ADMIN_Q_KEY_COUNT_SUB,
+	ADMIN_Q_ALL_COUNT,
 	ADMIN_Q__MAX
 };
 

@@ -18,6 +18,9 @@ CREATE TABLE report_stats (
 	n    INTEGER NOT NULL,
 	PRIMARY KEY (dim, day, key, sub)
 ) WITHOUT ROWID;
+-- One key's count over a range of days (exact counts and the choice of
+-- index for the submissions list).
+CREATE INDEX report_stats_key ON report_stats(dim, key, sub, day);
 
 INSERT INTO report_stats (dim, day, key, sub, n)
 	SELECT 'verdict', day, verdict, '', count(*) FROM reports GROUP BY day, verdict;

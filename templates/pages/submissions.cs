@@ -26,7 +26,7 @@
   <a class="button" href="/admin/submissions">Clear</a>
 </form>
 <?cs if:!subs.error.field ?>
-<p class="lead" id="summary"><?cs if:subs.total == 0 ?>No submissions match.<?cs else ?>Submissions <?cs var:subs.first ?>–<?cs var:subs.last ?> of <strong id="total"><?cs var:subs.total ?></strong>, newest first.<?cs /if ?> <a href="<?cs var:subs.csv ?>" id="csv-link">Download CSV</a></p>
+<p class="lead" id="summary"><?cs if:subs.total == 0 ?>No submissions match.<?cs else ?>Submissions <?cs var:subs.first ?>–<?cs var:subs.last ?> of <?cs if:subs.more ?>at least <?cs /if ?><strong id="total"><?cs var:subs.total ?></strong>, newest first.<?cs /if ?> <a href="<?cs var:subs.csv ?>" id="csv-link">Download CSV</a></p>
 <?cs if:subs.count > 0 ?>
 <div class="table-wrap">
 <table class="submissions">
@@ -49,7 +49,7 @@
 <?cs /if ?>
 <nav class="pager" aria-label="Pages">
   <?cs if:subs.prev ?><a href="<?cs var:subs.prev ?>" rel="prev">← Newer</a><?cs /if ?>
-  <span class="muted">Page <?cs var:subs.page ?> of <?cs var:subs.pages ?></span>
+  <span class="muted">Page <?cs var:subs.page ?><?cs if:!subs.more ?> of <?cs var:subs.pages ?><?cs /if ?></span>
   <?cs if:subs.next ?><a href="<?cs var:subs.next ?>" rel="next">Older →</a><?cs /if ?>
 </nav>
 <?cs /if ?>

@@ -221,7 +221,9 @@ describe('submissions list', () => {
     let html = await (await admin.get('/admin/submissions?ip=198.18.1.1')).text();
     assert.match(html, /Submissions 1–50 of <strong id="total">120<\/strong>/);
     assert.match(html, /Page 1 of 3/);
-    assert.match(html, /<a href="\/admin\/submissions\?ip=198.18.1.1&amp;page=2" rel="next">/);
+    assert.match(html, new RegExp(`<a href="/admin/submissions\\?ip=198.18.1.1&amp;from=${dayText(today - 89)}&amp;to=${dayText(today)}&amp;page=2" rel="next">`),
+      'the last 90 days by default, kept in the pager');
+    assert.match(html, new RegExp(`name="from" type="text" autocomplete="off" placeholder="[^"]*" value="${dayText(today - 89)}"`));
     assert.ok(html.indexOf('pg00000000') < html.indexOf('pg00000001'));
     html = await (await admin.get('/admin/submissions?ip=198.18.1.1&page=3')).text();
     assert.match(html, /Submissions 101–120 of/);

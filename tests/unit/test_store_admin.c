@@ -208,7 +208,7 @@ static int count_and_list(struct db *d, const struct admin_filter *f, struct sub
 {
 	long long n = -1;
 	memset(x, 0, sizeof *x);
-	assert_int_equal(store_admin_count(d->st, f, &n), PERR_OK);
+	assert_int_equal(store_admin_count(d->st, f, 1000, &n), PERR_OK);
 	assert_int_equal(store_admin_submissions(d->st, f, 0, -1, collect_sub, x), PERR_OK);
 	assert_int_equal(n, x->n);
 	return x->n;
@@ -260,6 +260,32 @@ static void test_filters(void **state)
 	f = all;
 	f.ip = "192.0.2.1";
 	assert_int_equal(count_and_list(d, &f, &x), 0);
+
+	/* ranges inside a day are counted row by row, not from the rollup */
+	f = all;
+	f.from = D0 * DAY + 150;
+	f.to = D0 * DAY + 250;
+	assert_int_equal(count_and_list(d, &f, &x), 1);
+	assert_string_equal(x.tokens[0], "tok00000000000000000000000000002");
+	/* a capped count stops at the cap */
+	long long n = 0;
+	f = all;
+	f.ip = "203.0.113.7";
+	f.cause = "complaints";
+	f.provider = "aol";
+	assert_int_equal(store_admin_count(d->st, &f, 1000, &n), PERR_OK);
+	assert_int_equal(n, 1);
+	f = all;
+	f.from = D0 * DAY + 1;
+	assert_int_equal(store_admin_count(d->st, &f, 2, &n), PERR_OK);
+	assert_int_equal(n, 2);
+	/* rollup counts per key */
+	assert_int_equal(store_admin_key_count(d->st, ADMIN_DIM_PROVIDER, "aol", NULL, all.from, all.to, &n), PERR_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(store_admin_key_count(d->st, ADMIN_DIM_PROVIDER, "aol", "RTR:RP", all.from, all.to, &n), PERR_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_admin_key_count(d->st, ADMIN_DIM__MAX, NULL, NULL, all.from, all.to, &n), PERR_OK);
+	assert_int_equal(n, 6);
 
 	/* pages */
 	memset(&x, 0, sizeof x);
