@@ -52,12 +52,15 @@ static int load(struct request *req, struct report_stored *r, json_t **doc, int 
 
 /* What an anonymous view of a report depends on besides the visitor's
  * CSRF token: the snapshot, whether a newer one exists, whether the visitor
- * holds it (recipient shown) and the ISP picked for the SMTP advice. */
+ * holds it (recipient shown), the ISP picked for the SMTP advice and what
+ * monitoring knows about the IP now. */
 static void cache_key(struct request *req, const struct report_stored *r, char *key, size_t len)
 {
 	const struct field_value *isp = &req->fields[FIELD_ISP];
-	snprintf(key, len, "r|%s|%s|%d|%s", req->args[0], r->newer_token, check_is_holder(req, r),
-		 isp->state == FIELD_VALID ? isp->value : "");
+	char monitor[64];
+	report_monitor_signature(req, r, monitor, sizeof monitor);
+	snprintf(key, len, "r|%s|%s|%d|%s|%s", req->args[0], r->newer_token, check_is_holder(req, r),
+		 isp->state == FIELD_VALID ? isp->value : "", monitor);
 }
 
 void page_report(struct request *req)

@@ -13,6 +13,7 @@
 #include "report_view.h"
 #include "session.h"
 #include "store_forwards.h"
+#include "store_monitor.h"
 #include "store_reports.h"
 
 static const char *jstr(json_t *o, const char *key)
@@ -162,6 +163,44 @@ static void fill_link(struct request *req, struct view *v, const char *token)
 		  default_port ? "" : ":", default_port ? "" : port, token);
 }
 
+/* Monitoring already knows our server is listed: "we know since ...". */
+static void fill_monitor(struct request *req, struct view *v, const struct report_stored *r)
+{
+	struct monitor_listing open[8];
+	size_t n = 0;
+	if (!r->ip_is_ours || !r->ip[0] ||
+	    store_monitor_current(req->app->store, r->ip, open, 8, &n) != PERR_OK || n == 0)
+		return;
+	char when[64];
+	time_t since = (time_t)open[0].since;
+	struct tm tm;
+	gmtime_r(&since, &tm);
+	strftime(when, sizeof when, "%d %B %Y, %H:%M UTC", &tm);
+	view_set(v, "monitor.since", when);
+	for (size_t i = 0; i < n; i++) {
+		const struct dnsbl_list *l = dnsbl_catalogue_find(req->app->catalogue, open[i].zone);
+		char k[48];
+		snprintf(k, sizeof k, "monitor.lists.%zu.name", i);
+		view_set(v, k, l ? l->name : open[i].zone);
+		snprintf(k, sizeof k, "monitor.lists.%zu.duration", i);
+		view_set(v, k, l ? l->duration : NULL);
+	}
+}
+
+void report_monitor_signature(struct request *req, const struct report_stored *r, char *buf, size_t len)
+{
+	struct monitor_listing open[8];
+	size_t n = 0;
+	buf[0] = '\0';
+	if (!r->ip_is_ours || !r->ip[0] ||
+	    store_monitor_current(req->app->store, r->ip, open, 8, &n) != PERR_OK)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		size_t used = strlen(buf);
+		snprintf(buf + used, len - used, "%lld,", open[i].id);
+	}
+}
+
 enum perr report_view_fill(struct request *req, const struct report_stored *r, json_t *doc, struct view *v)
 {
 	struct app *app = req->app;
@@ -227,5 +266,6 @@ enum perr report_view_fill(struct request *req, const struct report_stored *r, j
 	fill_causes(v, doc);
 	fill_isp(req, v, recipient);
 	fill_selfreport(req, v, provider);
+	fill_monitor(req, v, r);
 	return PERR_OK;
 }

@@ -4,6 +4,7 @@
 #define PORTAL_REPORT_VIEW_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include "err.h"
 
 struct request;
@@ -11,5 +12,9 @@ struct report_stored;
 struct view;
 
 enum perr report_view_fill(struct request *req, const struct report_stored *r, json_t *doc, struct view *v);
+
+/* What monitoring currently knows about the report's IP, as a short string
+ * (ids of its open listings) for the rendered-page cache key. */
+void report_monitor_signature(struct request *req, const struct report_stored *r, char *buf, size_t len);
 
 #endif

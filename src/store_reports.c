@@ -96,7 +96,8 @@ enum perr store_report_get(struct store *st, const char *token, struct report_st
 		" coalesce(r.ticket, ''), coalesce(r.recipient, ''), r.doc,"
 		" coalesce((SELECT p.token FROM reports p WHERE p.id = r.previous_id), ''),"
 		" coalesce((SELECT n.token FROM reports n WHERE n.previous_id = r.id"
-		"           ORDER BY n.id DESC LIMIT 1), '')"
+		"           ORDER BY n.id DESC LIMIT 1), ''),"
+		" coalesce(r.ip, ''), r.ip_is_ours"
 		" FROM reports r WHERE r.token = ?1";
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *s = store_stmt(st, sql);
@@ -120,6 +121,8 @@ enum perr store_report_get(struct store *st, const char *token, struct report_st
 		out->doc = strdup(doc ? (const char *)doc : "{}");
 		store_col_text(s, 8, out->previous_token, sizeof out->previous_token);
 		store_col_text(s, 9, out->newer_token, sizeof out->newer_token);
+		store_col_text(s, 10, out->ip, sizeof out->ip);
+		out->ip_is_ours = sqlite3_column_int(s, 11);
 		rc = out->doc ? PERR_OK : PERR_NOMEM;
 	} else if (step != SQLITE_DONE) {
 		rc = store_fail(st, "report get");

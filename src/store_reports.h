@@ -43,6 +43,8 @@ struct report_stored {
 	int has_holder;
 	uint8_t holder_hash[32];
 	char ticket[40];
+	char ip[64];                                  /* the checked IP, "" when none */
+	int ip_is_ours;
 	char recipient[512];
 	char previous_token[REPORT_TOKEN_CHARS + 1];  /* the snapshot this re-checks */
 	char newer_token[REPORT_TOKEN_CHARS + 1];     /* the latest re-check of this one */

@@ -11,6 +11,14 @@
 </section>
 <?cs /if ?>
 
+<?cs if:monitor.since ?>
+<section class="notice known" aria-labelledby="known">
+  <h2 id="known">We know about this</h2>
+  <p>Our monitoring has seen this server on <?cs each:l = monitor.lists ?><?cs var:l.name ?><?cs if:!last(l) ?>, <?cs /if ?><?cs /each ?> since <?cs var:monitor.since ?>. It is being handled; you do not need to report it.</p>
+  <?cs each:l = monitor.lists ?><?cs if:l.duration && name(l) < 3 ?><p class="muted"><?cs var:l.name ?>: <?cs var:l.duration ?>.</p><?cs /if ?><?cs /each ?>
+</section>
+<?cs /if ?>
+
 <section class="card verdict <?cs if:report.is_problem ?>is-blacklist<?cs elif:report.verdict == "not_blacklist" || report.verdict == "clean" ?>not-blacklist<?cs /if ?>" aria-labelledby="verdict">
   <h1 id="verdict"><?cs if:report.verdict == "blacklist" ?>Blacklist problem<?cs elif:report.verdict == "reputation" ?>Provider reputation block<?cs elif:report.verdict == "listed" ?>Listed<?cs elif:report.verdict == "clean" ?>Not listed<?cs elif:report.verdict == "not_blacklist" ?>Not a blacklist problem<?cs else ?>Partly unknown<?cs /if ?></h1>
   <p class="sentence"><?cs var:report.sentence ?></p>

@@ -262,3 +262,17 @@ test('portalctl purge removes reports older than reports.retention_days', async 
   assert.equal((await c.get(old.loc)).status, 404);
   assert.equal((await c.get(fresh.loc)).status, 200);
 });
+
+test('a report on one of our servers that monitoring knows is listed says "we know since"', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { bin } = await import('../lib/stack.mjs');
+  const c = new Client(stack.base);
+  const before = await reportOf(c, await check(c, { ip: '192.0.2.2' }));
+  assert.doesNotMatch(before.html, /We know about this/);
+  const run = spawnSync(bin('tools/portalctl'), ['--conf', stack.confPath, 'monitor'], { encoding: 'utf8' });
+  assert.ok(run.status !== null, run.stderr);
+  const after = await (await new Client(stack.base).get(before.loc)).text();
+  assert.match(after, /We know about this/);
+  assert.match(after, /Our monitoring has seen this server on .*SpamCop Blocking List.* since \d+ \w+ \d{4}/s);
+  assert.match(after, /It is being handled/);
+});
