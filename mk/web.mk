@@ -16,3 +16,9 @@ $(OUT)/cgi-bin/portal.fcgi: $(WEB_OBJS) $(LIBPORTAL)
 
 # Check, explain, share (reports).
 CORE_OBJS += $(OBJDIR)/src/explain.o $(OBJDIR)/src/explain_load.o
+
+# fields.c lives with the web program; its unit test links it directly.
+UNIT_TESTS += $(OUT)/build/tests/test_web_units
+$(OUT)/build/tests/test_web_units: $(OBJDIR)/tests/unit/test_web_units.o $(OBJDIR)/cgi-bin/fields.o $(LIBPORTAL)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
