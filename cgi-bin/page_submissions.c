@@ -221,13 +221,17 @@ static void send_list(struct request *req, struct filters *fl)
 	long long total = 0;
 	struct list_fill lf = { v, 0 };
 	long long pages = 1;
-	enum perr rc = store_admin_count(req->app->store, &fl->f, SUBMISSIONS_COUNT_CAP, &total);
-	int more = total == SUBMISSIONS_COUNT_CAP;   /* "that many or more" */
-	if (rc == PERR_OK) {
-		pages = total > 0 ? (total + SUBMISSIONS_PER_PAGE - 1) / SUBMISSIONS_PER_PAGE : 1;
-		rc = store_admin_submissions(req->app->store, &fl->f, (fl->page - 1) * SUBMISSIONS_PER_PAGE,
-					     SUBMISSIONS_PER_PAGE, add_row, &lf);
+	int more = 0;
+	enum perr rc = store_admin_submissions(req->app->store, &fl->f, (fl->page - 1) * SUBMISSIONS_PER_PAGE,
+					       SUBMISSIONS_PER_PAGE, add_row, &lf);
+	if (rc == PERR_OK && fl->page == 1 && lf.n < SUBMISSIONS_PER_PAGE) {
+		total = lf.n;      /* one short page is all there is: no count needed */
+	} else if (rc == PERR_OK) {
+		rc = store_admin_count(req->app->store, &fl->f, SUBMISSIONS_COUNT_CAP, &total);
+		more = total == SUBMISSIONS_COUNT_CAP;   /* "that many or more" */
 	}
+	if (rc == PERR_OK)
+		pages = total > 0 ? (total + SUBMISSIONS_PER_PAGE - 1) / SUBMISSIONS_PER_PAGE : 1;
 	if (rc != PERR_OK) {
 		log_event(LOG_ERROR, req->ref, "submissions: %s", perr_str(rc));
 		view_free(v);
