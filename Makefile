@@ -18,7 +18,7 @@ CSTD    := -std=c11 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wcast-qual -Wformat=2 -Wno-format-nonliteral -Werror=implicit-function-declaration
 OPT     ?= -O2 -g
-PKGS    := libcares sqlite3 libsodium jansson libpcre2-8 gmime-3.0
+PKGS    := libcares sqlite3 libsodium jansson libpcre2-8
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -Isrc -I$(OUT)/build/gen -I/usr/include/ClearSilver $(PKG_CFLAGS) \
@@ -68,7 +68,7 @@ $(OUT)/build/replay/%: $(OBJDIR)/tests/fuzz/%.o $(OBJDIR)/tests/fuzz/replay.o $(
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-CORE_SRCS = $(patsubst $(OBJDIR)/gen/%.o,$(OUT)/build/gen/%.c,$(patsubst $(OBJDIR)/%.o,%.c,$(CORE_OBJS)))
+CORE_SRCS = $(patsubst $(OBJDIR)/%.o,%.c,$(patsubst $(OBJDIR)/gen/%.o,$(OUT)/build/gen/%.c,$(CORE_OBJS)))
 build-fuzz/%: tests/fuzz/%.c $(CORE_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) $(LDLIBS)
