@@ -1,0 +1,52 @@
+// `make run PORT=... CONF=...`: the same stack on another port with another
+// configuration, and SIGTERM stops all of it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, tempDir, sleep, ROOT } from '../lib/stack.mjs';
+
+test('make run honours PORT and CONF, serves static files and healthz, and stops on SIGTERM', async () => {
+  const dir = tempDir();
+  const port = await freePort();
+  const conf = join(dir, 'portal.hdf');
+  writeFileSync(conf, `db.path = ${join(dir, 'other.sqlite')}\npaths.data = ${ROOT}\nsite.company = Run Test Hosting\ndemo.seed = 1\n`);
+  const run = spawn('make', ['-s', 'run', `PORT=${port}`, `CONF=${conf}`],
+    { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OUT: '.' } });
+  let out = '';
+  run.stdout.on('data', (d) => { out += d; });
+  run.stderr.on('data', (d) => { out += d; });
+  const base = `http://127.0.0.1:${port}`;
+  let up = false;
+  for (let i = 0; i < 300 && !(up && /Ctrl-C/.test(out)); i++) {
+    try { up = (await fetch(`${base}/healthz`)).ok; } catch { /* not yet */ }
+    await sleep(100);
+  }
+  try {
+    assert.ok(up, `stack did not come up: ${out}`);
+    assert.match(out, new RegExp(`http://127\\.0\\.0\\.1:${port}/`));
+    assert.match(out, /login demo +password demo-customer-pw/);
+    assert.match(out, /login admin +password demo-admin-pw/);
+    const home = await (await fetch(`${base}/`)).text();
+    assert.match(home, /Run Test Hosting/);
+    assert.ok(existsSync(join(dir, 'other.sqlite')), 'database from CONF');
+    const css = await fetch(`${base}/static/css/portal.css`);
+    assert.equal(css.status, 200);
+    const big = await fetch(`${base}/check`, { method: 'POST', body: 'bounce=' + 'x'.repeat(1 << 20),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(big.status, 413);
+    assert.equal((await fetch(`${base}/`)).status, 200);
+  } finally {
+    process.kill(-run.pid, 'SIGTERM');
+    await new Promise((r) => { run.once('exit', r); setTimeout(r, 10000); });
+  }
+  let refused = false;
+  for (let i = 0; i < 50 && !refused; i++) {
+    try { await fetch(`${base}/healthz`); await sleep(100); } catch { refused = true; }
+  }
+  assert.ok(refused, 'nothing listens on the port after SIGTERM');
+  const left = execFileSync('ps', ['-eo', 'pid,args']).toString().split('\n')
+    .filter((l) => l.includes(`run/${port}/`));
+  assert.deepEqual(left, [], 'no process of the stack is left');
+});
