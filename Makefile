@@ -112,7 +112,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/blhelpdesk/cgi-bin $(DESTDIR)$(PREFIX)/bin \
 	  $(DESTDIR)$(PREFIX)/share/blhelpdesk $(DESTDIR)$(PREFIX)/share/doc/blhelpdesk
 	install -m 0755 cgi-bin/portal.fcgi $(DESTDIR)$(PREFIX)/lib/blhelpdesk/cgi-bin/
-	for b in $(filter tools/%,$(BINS)); do install -m 0755 $$b $(DESTDIR)$(PREFIX)/bin/; done
+	for b in $(filter $(OUT)/tools/%,$(BINS)); do install -m 0755 $$b $(DESTDIR)$(PREFIX)/bin/; done
 	cp -R templates static db conf $(DESTDIR)$(PREFIX)/share/blhelpdesk/
 	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/blhelpdesk/
 
