@@ -211,17 +211,16 @@ enum perr check_run(struct request *req, const struct check_input *in, json_t **
 	enum perr rc = analyse(req, in, &doc);
 	if (rc != PERR_OK)
 		return rc;
-	const char *ip = in->ip ? in->ip : jstr(doc, "sending_ip");
-	if (in->analysis)
-		ip = jstr(in->analysis, "ip");
+	/* the address to check: a re-check repeats the earlier one; else what
+	 * the customer typed wins over what the bounce names */
+	const char *ip = in->analysis ? jstr(in->analysis, "ip") : in->ip ? in->ip : jstr(doc, "sending_ip");
+	const char *input = in->analysis ? jstr(in->analysis, "input") : in->bounce ? "bounce" : "ip";
 	char ipbuf[64] = "";
 	if (ip)
 		snprintf(ipbuf, sizeof ipbuf, "%s", ip);
+	json_object_set_new(doc, "input", json_string(input && !strcmp(input, "bounce") ? "bounce" : "ip"));
 	if ((rc = live_check(req, ip ? ipbuf : NULL, in->dns_flags, doc)) != PERR_OK)
 		goto fail;
-	json_object_set_new(doc, "input", json_string(in->bounce || (in->analysis &&
-				!strcmp(jstr(in->analysis, "input") ? jstr(in->analysis, "input") : "", "bounce"))
-				? "bounce" : "ip"));
 	if ((rc = explain_report(req->app->explain, req->app->catalogue, doc)) != PERR_OK)
 		goto fail;
 
