@@ -2,6 +2,7 @@
  * knowledge patterns -> verdict. No I/O; everything it knows about
  * providers and lists comes from struct bounce_knowledge. */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #define IPCTX_BEFORE  160  /* context read before an address outside the rejection */
 #define IPCTX_AFTER   80   /* ... and after it */
 #define IPCTX_MAX_IPS 6    /* addresses outside the rejection looked at */
+#define NREGIONS      8    /* literal scans kept: the rejection + the IP windows */
 
 /* One rule that matched. */
 struct hit {
@@ -48,14 +50,17 @@ struct ctx {
 	char diag[LIMIT_DIAGNOSTIC_BYTES];
 	size_t diaglen;
 	struct bounce_buf scan;      /* diag + notice: what the rules read */
-	char *lscan;                 /* scan in lower case, for the literal gates */
 	size_t reach;                /* scan[0, reach) is what the verdict rests on */
-	struct hit hits[MAX_HITS];
+	pcre2_match_context *mctx;   /* carries the offset limit */
+	struct bounce_occs regions[NREGIONS]; /* gate literals found per region of scan */
+	unsigned next_region;
 	size_t nhits;
 	char excluded[MAX_EXCLUDED][BOUNCE_IP_STRLEN];
 	size_t nexcluded;
 	char remote_host[256];
 	bool oom;
+	/* not zeroed: filled as used */
+	struct hit hits[MAX_HITS];
 };
 
 /* Duplicates s (n bytes) as valid UTF-8. NULL for empty input (not an
@@ -138,16 +143,81 @@ static bool capture_ip(const char *cap, char out[BOUNCE_IP_STRLEN])
 	return bounce_ip_parse(cap, n, out, NULL);
 }
 
-/* Runs pattern p over scan[start, n) when its literal gate lets it;
- * returns the match offset or -1. */
-static long match_scan(struct ctx *c, const struct kb_pattern *p, size_t start, size_t n)
+/* The gate literals found in scan[from, to): one pass over the region
+ * for all patterns, kept for the next patterns that read it. */
+static const struct bounce_occs *region(struct ctx *c, size_t from, size_t to)
 {
-	if (p->re == NULL || start > n || !bounce_gate_pass(&p->gate, c->lscan + start, n - start))
-		return -1;
-	int rc = pcre2_match(p->re, (PCRE2_SPTR)c->scan.p, n, start, 0, c->md, NULL);
+	for (size_t i = 0; i < NREGIONS; i++)
+		if (c->regions[i].valid && c->regions[i].from == from && c->regions[i].to == to)
+			return &c->regions[i];
+	struct bounce_occs *o = &c->regions[c->next_region++ % NREGIONS];
+	bounce_litset_scan(c->k->lits, c->scan.p ? c->scan.p : "", from, to, o);
+	return o;
+}
+
+/* pcre2_match over s[0, n) for a match starting in [start, limit]. */
+static long run_re(struct ctx *c, const pcre2_code *re, const char *s, size_t n, size_t start,
+                   PCRE2_SIZE limit)
+{
+	pcre2_set_offset_limit(c->mctx, limit);
+	int rc = pcre2_match(re, (PCRE2_SPTR)s, n, start, 0, c->md, c->mctx);
 	if (rc < 0)
 		return -1;
 	return (long)pcre2_get_ovector_pointer(c->md)[0];
+}
+
+/* First match of pattern p in scan[0, n) that starts at or after start,
+ * reading the gate literals of region [from, n) (from <= start).
+ *
+ * Every match holds one of the pattern's literals, so a match starts at
+ * most at the last occurrence of one (at or after start), and, when the
+ * pattern's longest match is maxlen, at least at the first occurrence
+ * minus maxlen. The regex is therefore only tried from the windows
+ * [occurrence - maxlen, occurrence], merged, in text order: the same
+ * first match as one search over the whole text, found without walking
+ * the text between the windows. */
+static long match_from(struct ctx *c, const struct kb_pattern *p, size_t from, size_t start,
+                       size_t n)
+{
+	if (p->re == NULL || start > n || from > start)
+		return -1;
+	const char *s = c->scan.p ? c->scan.p : "";
+	const struct bounce_gate *g = &p->gate;
+	if (g->n == 0 || !g->in_set)
+		return run_re(c, p->re, s, n, start, PCRE2_UNSET);
+	const struct bounce_occs *o = region(c, from, n);
+	if (!bounce_gate_any(c->k->lits, g, o))
+		return -1;
+	if (o->oom)
+		return run_re(c, p->re, s, n, start, PCRE2_UNSET);
+	size_t ws = 0, we = 0;
+	bool open = false;
+	for (size_t k = 0; k < o->nocc; k++) {
+		const struct bounce_occ *x = &o->occ[k];
+		if (x->pos < start || !bounce_gate_has(g, x->lit))
+			continue;
+		size_t a = g->maxlen < 0 || x->pos < start + (size_t)g->maxlen ? start
+		                                                                : x->pos - (size_t)g->maxlen;
+		if (open && a <= we + 1) {
+			we = x->pos;
+			continue;
+		}
+		if (open) {
+			long r = run_re(c, p->re, s, n, ws, we);
+			if (r >= 0)
+				return r;
+		}
+		ws = a;
+		we = x->pos;
+		open = true;
+	}
+	return open ? run_re(c, p->re, s, n, ws, we) : -1;
+}
+
+/* Runs pattern p over scan[start, n); returns the match offset or -1. */
+static long match_scan(struct ctx *c, const struct kb_pattern *p, size_t start, size_t n)
+{
+	return match_from(c, p, start, start, n);
 }
 
 /* Runs re over s from start; returns the match offset or -1. */
@@ -293,7 +363,7 @@ static void find_receivers(struct ctx *c, size_t from, size_t n)
 		const struct kb_ipctx *rc = &c->k->receivers[i];
 		size_t start = from;
 		long off;
-		while (c->nexcluded < MAX_EXCLUDED && (off = match_scan(c, &rc->pat, start, n)) >= 0) {
+		while (c->nexcluded < MAX_EXCLUDED && (off = match_from(c, &rc->pat, from, start, n)) >= 0) {
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
 			start = ov[1] > (size_t)off ? ov[1] : (size_t)off + 1;
 			char ip[128], canon[BOUNCE_IP_STRLEN];
@@ -356,7 +426,7 @@ static const char *ipctx_in(struct ctx *c, const struct kb_ipctx *x, size_t from
 	const char *s = c->scan.p ? c->scan.p : "";
 	size_t start = from;
 	long off;
-	while ((off = match_scan(c, &x->pat, start, n)) >= 0) {
+	while ((off = match_from(c, &x->pat, from, start, n)) >= 0) {
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
 		start = ov[1] > (size_t)off ? ov[1] : (size_t)off + 1;
 		char tmp[128];
@@ -736,14 +806,17 @@ enum perr bounce_analyze_max(const struct bounce_knowledge *k, const char *bytes
 		max_bytes = LIMIT_BOUNCE_MAX;
 	if (len > max_bytes)
 		return PERR_TOO_LARGE;
-	struct ctx *c = calloc(1, sizeof *c);
+	/* the hit array (most of the struct) is filled as used */
+	struct ctx *c = malloc(sizeof *c);
 	if (c == NULL)
 		return PERR_NOMEM;
+	memset(c, 0, offsetof(struct ctx, hits));
 	enum perr e = PERR_OK;
 	c->k = k;
 	c->r = out;
 	c->md = pcre2_match_data_create(k->max_groups ? k->max_groups : 1, NULL);
-	if (c->md == NULL) {
+	c->mctx = pcre2_match_context_create(NULL);
+	if (c->md == NULL || c->mctx == NULL) {
 		e = PERR_NOMEM;
 		goto out;
 	}
@@ -761,13 +834,9 @@ enum perr bounce_analyze_max(const struct bounce_knowledge *k, const char *bytes
 	bounce_buf_put(&c->scan, c->diag, c->diaglen);
 	bounce_buf_puts(&c->scan, "\n\n");
 	bounce_buf_put(&c->scan, c->notice, c->noticelen);
-	if (c->scan.oom || (c->lscan = malloc(c->scan.len + 1)) == NULL) {
+	if (c->scan.oom) {
 		e = PERR_NOMEM;
 		goto out;
-	}
-	for (size_t i = 0; i < c->scan.len; i++) {
-		char ch = c->scan.p[i];
-		c->lscan[i] = ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : ch;
 	}
 	find_hits(c);
 	diagnostic_from_hit(c);
@@ -781,9 +850,11 @@ enum perr bounce_analyze_max(const struct bounce_knowledge *k, const char *bytes
 		e = PERR_NOMEM;
 out:
 	pcre2_match_data_free(c->md);
+	pcre2_match_context_free(c->mctx);
+	for (size_t i = 0; i < NREGIONS; i++)
+		bounce_occs_free(&c->regions[i]);
 	bounce_doc_free(&c->doc);
 	bounce_buf_free(&c->scan);
-	free(c->lscan);
 	free(c);
 	if (e != PERR_OK)
 		bounce_result_free(out);

@@ -81,9 +81,11 @@ static enum perr compile(struct loader *l, HDF *node, const char *id, bool requi
 		return required ? fail(l, PERR_CONFIG, "%s: no pattern", id) : PERR_OK;
 	int ec;
 	PCRE2_SIZE eo;
-	uint32_t opts = PCRE2_CASELESS;
+	/* the offset limit lets the analyzer start a match only where one of
+	 * the pattern's literals is near */
+	uint32_t opts = PCRE2_CASELESS | PCRE2_USE_OFFSET_LIMIT;
 	if (hdf_get_int_value(node, "case_sensitive", 0))
-		opts = 0;
+		opts = PCRE2_USE_OFFSET_LIMIT;
 	p->re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, NULL);
 	if (p->re == NULL) {
 		PCRE2_UCHAR msg[160];
@@ -105,8 +107,9 @@ static enum perr compile(struct loader *l, HDF *node, const char *id, bool requi
 			size_t wl = strlen(w);
 			while (wl > 0 && w[wl - 1] == ' ')
 				w[--wl] = '\0';
-			if (wl == 0 || p->gate.n >= BOUNCE_GATE_MAX || wl > BOUNCE_GATE_LEN)
-				return fail(l, PERR_CONFIG, "%s: bad gate", id);
+			if (wl < BOUNCE_GATE_MIN || p->gate.n >= BOUNCE_GATE_MAX || wl > BOUNCE_GATE_LEN)
+				return fail(l, PERR_CONFIG, "%s: bad gate (%d-%d bytes a literal)", id,
+				            BOUNCE_GATE_MIN, BOUNCE_GATE_LEN);
 			for (size_t i = 0; i < wl; i++)
 				w[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
 			memcpy(p->gate.lit[p->gate.n], w, wl + 1);
@@ -117,6 +120,7 @@ static enum perr compile(struct loader *l, HDF *node, const char *id, bool requi
 	} else {
 		bounce_gate_derive(src, &p->gate);
 	}
+	p->gate.maxlen = bounce_gate_maxlen(src);
 	/* JIT is an optimisation: without it matching still works */
 	(void)pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
 	int g = pcre2_substring_number_from_name(p->re, (PCRE2_SPTR) "ip");
@@ -433,6 +437,25 @@ static enum perr index_ids(struct loader *l)
 	return e;
 }
 
+/* Puts every pattern's gate literals into one set, scanned once per text. */
+static enum perr build_litset(struct bounce_knowledge *k)
+{
+	if ((k->lits = calloc(1, sizeof *k->lits)) == NULL)
+		return PERR_NOMEM;
+#define ADD(arr, cnt) \
+	for (size_t i = 0; i < k->cnt; i++) \
+		if (k->arr[i].pat.re) \
+			bounce_litset_add(k->lits, &k->arr[i].pat.gate)
+	ADD(rules, nrules);
+	ADD(providers, nproviders);
+	ADD(lists, nlists);
+	ADD(ipctx, nipctx);
+	ADD(receivers, nreceivers);
+#undef ADD
+	bounce_litset_finish(k->lits);
+	return PERR_OK;
+}
+
 enum perr bounce_knowledge_load_err(const char *dir, struct bounce_knowledge **out,
                                     char *err, size_t errlen)
 {
@@ -474,6 +497,8 @@ enum perr bounce_knowledge_load_err(const char *dir, struct bounce_knowledge **o
 	}
 	if (e == PERR_OK)
 		e = index_ids(&l);
+	if (e == PERR_OK)
+		e = build_litset(l.k);
 	for (size_t i = 0; i < nnames; i++)
 		free(names[i]);
 	if (e != PERR_OK) {
@@ -541,6 +566,7 @@ void bounce_knowledge_free(struct bounce_knowledge *k)
 	free(k->rules); free(k->providers); free(k->codes); free(k->bitflags);
 	free(k->lists); free(k->ipctx); free(k->receivers); free(k->statuses);
 	free(k->ids);
+	free(k->lits);
 	free(k);
 }
 

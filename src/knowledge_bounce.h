@@ -104,6 +104,7 @@ struct bounce_knowledge {
 	struct kb_ipctx *receivers;    size_t nreceivers;
 	struct kb_status *statuses;    size_t nstatuses;
 	uint32_t max_groups;           /* largest capture count, for match data */
+	struct bounce_litset *lits;    /* every gate literal, for one scan per text */
 	const char **ids;              /* every entry id, for coverage checks */
 	size_t nids;
 };
