@@ -253,6 +253,12 @@ static void find_notice(struct ctx *c)
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
+		/* every marker starts with '-', ' ' or 'O'; the header block with 'R' */
+		char first = (char)(*p | 0x20);
+		if (first != '-' && first != ' ' && first != 'o' && first != 'r') {
+			p = nl ? nl + 1 : end;
+			continue;
+		}
 		for (size_t m = 0; m < sizeof copy_markers / sizeof copy_markers[0]; m++) {
 			size_t ml = strlen(copy_markers[m]);
 			if ((size_t)(le - p) >= ml && strncasecmp(p, copy_markers[m], ml) == 0 &&
@@ -533,10 +539,22 @@ static const struct kb_provider *provider_by_domain(const struct ctx *c, const c
 {
 	if (host == NULL || host[0] == '\0')
 		return NULL;
+	/* the last letter of the host, for a cheap first test */
+	const char *at = strrchr(host, '@');
+	const char *h = at ? at + 1 : host;
+	size_t hl = strlen(h);
+	while (hl > 0 && (h[hl - 1] == '.' || h[hl - 1] == '>'))
+		hl--;
+	if (hl == 0)
+		return NULL;
+	char last = (char)(h[hl - 1] | 0x20);
 	for (size_t i = 0; i < c->k->nproviders; i++)
-		for (size_t j = 0; j < c->k->providers[i].ndomains; j++)
-			if (domain_match(host, c->k->providers[i].domains[j]))
+		for (size_t j = 0; j < c->k->providers[i].ndomains; j++) {
+			const char *d = c->k->providers[i].domains[j];
+			size_t dl = strlen(d);
+			if (dl > 0 && (d[dl - 1] | 0x20) == last && domain_match(host, d))
 				return &c->k->providers[i];
+		}
 	return NULL;
 }
 

@@ -63,7 +63,12 @@ void bounce_decode_qp(const char *s, size_t n, struct bounce_buf *out)
 	char *o = out->p + out->len;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] != '=') {
-			*o++ = s[i];
+			/* copy the run up to the next '=' at once */
+			const char *eq = memchr(s + i, '=', n - i);
+			size_t run = eq ? (size_t)(eq - (s + i)) : n - i;
+			memcpy(o, s + i, run);
+			o += run;
+			i += run - 1;
 			continue;
 		}
 		/* soft line break: '=' then optional blanks then newline */
@@ -100,6 +105,15 @@ static bool tag_is(const char *s, size_t n, const char *t)
 	return n == tl || !((s[tl] | 0x20) >= 'a' && (s[tl] | 0x20) <= 'z');
 }
 
+/* Length of the run of ASCII letters at s (n bytes). */
+static size_t letters(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (unsigned)((s[i] | 0x20) - 'a') < 26)
+		i++;
+	return i;
+}
+
 static const struct {
 	const char *name;
 	const char *text;
@@ -122,18 +136,23 @@ void bounce_decode_html(const char *s, size_t n, struct bounce_buf *out)
 				i = e ? (size_t)(e - s) + 3 : n;
 				continue;
 			}
-			bool skipbody = tag_is(t, rest, "style") || tag_is(t, rest, "script");
+			size_t sl = letters(t, rest);
+			bool skipbody = (sl == 5 && tag_is(t, rest, "style")) ||
+			                (sl == 6 && tag_is(t, rest, "script"));
 			gt = memchr(t, '>', rest);
 			if (gt == NULL)
 				break;
 			size_t tl = (size_t)(gt - t);
 			const char *name = t[0] == '/' ? t + 1 : t;
 			size_t nl = t[0] == '/' ? tl - (tl > 0) : tl;
-			if (tag_is(name, nl, "br") || tag_is(name, nl, "p") || tag_is(name, nl, "div") ||
-			    tag_is(name, nl, "tr") || tag_is(name, nl, "li") || tag_is(name, nl, "h1") ||
-			    tag_is(name, nl, "h2") || tag_is(name, nl, "h3") || tag_is(name, nl, "table"))
+			/* the tag name is the run of letters ("h1": "h" and a digit) */
+			size_t ll = letters(name, nl);
+			if ((ll == 2 && (tag_is(name, nl, "br") || tag_is(name, nl, "tr") || tag_is(name, nl, "li"))) ||
+			    (ll == 1 && (tag_is(name, nl, "p") || tag_is(name, nl, "h1") ||
+			                 tag_is(name, nl, "h2") || tag_is(name, nl, "h3"))) ||
+			    (ll == 3 && tag_is(name, nl, "div")) || (ll == 5 && tag_is(name, nl, "table")))
 				bounce_buf_putc(out, '\n');
-			else if (tag_is(name, nl, "td") || tag_is(name, nl, "th"))
+			else if (ll == 2 && (tag_is(name, nl, "td") || tag_is(name, nl, "th")))
 				bounce_buf_putc(out, ' ');
 			i = (size_t)(gt - s) + 1;
 			if (skipbody) {
@@ -179,7 +198,14 @@ void bounce_decode_html(const char *s, size_t n, struct bounce_buf *out)
 
 static bool is_ascii(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		if (w & 0x8080808080808080ull)
+			return false;
+	}
+	for (; i < n; i++)
 		if ((unsigned char)s[i] >= 0x80)
 			return false;
 	return true;
@@ -229,6 +255,20 @@ size_t bounce_utf8_sanitize(const char *s, size_t n, char *out)
 	size_t o = 0;
 	size_t i = 0;
 	while (i < n) {
+		/* 8 printable ASCII bytes at a time: copied as they are */
+		if (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			/* every byte in 0x20..0x7e: no high bit; +1 sets none (no 0x7f);
+			 * +0x60 sets all (none below 0x20). No carries between bytes. */
+			const uint64_t hi = 0x8080808080808080ull, one = 0x0101010101010101ull;
+			if ((w & hi) == 0 && ((w + one) & hi) == 0 && ((w + one * 0x60) & hi) == hi) {
+				memcpy(out + o, s + i, 8);
+				o += 8;
+				i += 8;
+				continue;
+			}
+		}
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x80) {
 			out[o++] = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ? '?' : (char)c;

@@ -8,25 +8,35 @@
  * from passing as a field when it has no space (it always has). */
 #define HDR_NAME_MAX 76
 
-bool bounce_hdr_line_is_field(const char *p, const char *end)
+/* The colon ending the field name at p, or NULL when the line is not a
+ * field. */
+static const char *field_colon(const char *p, const char *end)
 {
 	const char *s = p;
-	while (p < end && p - s <= HDR_NAME_MAX) {
+	const char *lim = end - p > HDR_NAME_MAX + 1 ? p + HDR_NAME_MAX + 1 : end;
+	while (p < lim) {
 		unsigned char c = (unsigned char)*p;
 		if (c == ':')
-			return p > s;
+			return p > s ? p : NULL;
 		if (c <= 32 || c >= 127)
-			return false;
+			return NULL;
 		p++;
 	}
-	return false;
+	return NULL;
+}
+
+bool bounce_hdr_line_is_field(const char *p, const char *end)
+{
+	return field_colon(p, end) != NULL;
 }
 
 const char *bounce_hdr_next(const char *p, const char *end, struct bounce_hdr *h)
 {
-	if (p >= end || *p == '\n' || !bounce_hdr_line_is_field(p, end))
+	if (p >= end || *p == '\n')
 		return NULL;
-	const char *colon = memchr(p, ':', (size_t)(end - p));
+	const char *colon = field_colon(p, end);
+	if (colon == NULL)
+		return NULL;
 	h->name = p;
 	h->namelen = (size_t)(colon - p);
 	const char *v = colon + 1;
@@ -60,8 +70,13 @@ const char *bounce_hdr_block_end(const char *p, const char *end)
 
 bool bounce_hdr_is(const struct bounce_hdr *h, const char *name)
 {
-	size_t n = strlen(name);
-	return h->namelen == n && strncasecmp(h->name, name, n) == 0;
+	size_t n = h->namelen;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char a = (unsigned char)h->name[i], b = (unsigned char)name[i];
+		if (b == '\0' || (a | 0x20) != (b | 0x20) || ((a ^ b) == 0x20 && (b | 0x20) - 'a' >= 26))
+			return false;
+	}
+	return name[n] == '\0';
 }
 
 size_t bounce_hdr_unfold(const char *v, size_t n, char *out, size_t outsz)

@@ -58,7 +58,7 @@ size_t bounce_ip_find(const char *s, size_t n, struct bounce_ip *ips, size_t max
 		}
 		/* a token glued to a word is part of a host name or an id; the
 		 * "IPv6:" literal prefix is the exception */
-		bool v6prefix = i >= 5 && strncasecmp(s + i - 5, "IPv6:", 5) == 0;
+		bool v6prefix = i >= 5 && s[i - 1] == ':' && strncasecmp(s + i - 5, "IPv6:", 5) == 0;
 		if (i > 0 && is_word((unsigned char)s[i - 1]) && !v6prefix) {
 			i++; /* always move on, even from a ':' */
 			while (i < n && is_word((unsigned char)s[i]))

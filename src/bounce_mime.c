@@ -52,18 +52,26 @@ static void lower(char *s)
 			*s = (char)(*s + 32);
 }
 
+static bool is_message_header(const struct bounce_hdr *h);
+
 /* Reads the headers of the entity at [p,end) into *e. Returns the start
  * of its body. Without a Content-Type the default (text/plain, or
- * message/rfc822 inside multipart/digest) applies. */
+ * message/rfc822 inside multipart/digest) applies. When msgfields is not
+ * NULL, the fields that only a message has are counted there. */
 static const char *read_entity(const char *p, const char *end, const char *deftype,
-                               struct entity *e)
+                               struct entity *e, unsigned *msgfields)
 {
 	struct bounce_hdr h;
 	const char *q;
 	memset(e, 0, sizeof *e);
-	snprintf(e->type, sizeof e->type, "%s", deftype);
+	size_t dl = strlen(deftype);
+	memcpy(e->type, deftype, dl < sizeof e->type ? dl + 1 : 1);
 	while ((q = bounce_hdr_next(p, end, &h)) != NULL) {
-		if (bounce_hdr_is(&h, "Content-Type")) {
+		if (msgfields)
+			*msgfields += is_message_header(&h);
+		if (h.namelen < 12 || (h.name[0] | 0x20) != 'c') {
+			/* neither Content-Type nor Content-Transfer-Encoding */
+		} else if (bounce_hdr_is(&h, "Content-Type")) {
 			char v[512];
 			size_t vl = bounce_hdr_unfold(h.val, h.vallen, v, sizeof v);
 			size_t tl = strcspn(v, "; ");
@@ -136,6 +144,8 @@ static void put_text(struct walk *w, struct bounce_buf *dst, const struct entity
 
 static void walk_entity(struct walk *w, const char *p, const char *end, const char *deftype,
                         int depth);
+static void walk_body(struct walk *w, const struct entity *e, const char *body, const char *end,
+                      int depth);
 
 /* Finds the next delimiter line "--boundary" at or after p that starts a
  * line. Returns its start or NULL. */
@@ -195,11 +205,11 @@ static void walk_multipart(struct walk *w, const struct entity *e, const char *p
  * as one; any other one only gives its headers. */
 static void walk_message(struct walk *w, const char *p, const char *end, int depth)
 {
-	const char *body = bounce_hdr_block_end(p, end);
 	struct entity inner;
-	read_entity(p, end, "text/plain", &inner);
+	const char *body = read_entity(p, end, "text/plain", &inner, NULL);
 	if (strcmp(inner.type, "multipart/report") == 0) {
-		walk_entity(w, p, end, "text/plain", depth + 1);
+		if (depth + 1 <= BOUNCE_MIME_MAX_DEPTH)
+			walk_body(w, &inner, body, end, depth + 1);
 		return;
 	}
 	bounce_buf_put(&w->doc->rethdr, p, (size_t)(body - p));
@@ -212,7 +222,15 @@ static void walk_entity(struct walk *w, const char *p, const char *end, const ch
 	struct entity e;
 	if (depth > BOUNCE_MIME_MAX_DEPTH)
 		return;
-	const char *body = read_entity(p, end, deftype, &e);
+	const char *body = read_entity(p, end, deftype, &e, NULL);
+	walk_body(w, &e, body, end, depth);
+}
+
+/* The body [body,end) of an entity whose headers are e. */
+static void walk_body(struct walk *w, const struct entity *ep, const char *body, const char *end,
+                      int depth)
+{
+	const struct entity e = *ep;
 	size_t n;
 	const char *s;
 	if (strncmp(e.type, "multipart/", 10) == 0) {
@@ -293,17 +311,13 @@ enum perr bounce_mime_parse(const char *in, size_t len, struct bounce_doc *doc)
 			break;
 		p = nl ? nl + 1 : end;
 	}
-	struct bounce_hdr h;
-	const char *q = p;
 	unsigned msgfields = 0;
-	while ((q = bounce_hdr_next(q, end, &h)) != NULL) {
-		msgfields += is_message_header(&h);
-	}
+	struct entity e;
+	const char *body = read_entity(p, end, "text/plain", &e, &msgfields);
 	if (msgfields > 0) {
 		doc->is_message = true;
-		const char *body = bounce_hdr_block_end(p, end);
 		bounce_buf_put(&doc->tophdr, p, (size_t)(body - p));
-		walk_entity(&w, p, end, "text/plain", 0);
+		walk_body(&w, &e, body, end, 0);
 	} else {
 		/* pasted text: all of it is notification text, and DSN fields
 		 * pasted with it are found there too */
