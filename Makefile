@@ -77,7 +77,7 @@ deps:
 	@scripts/deps.sh
 
 run: deps all
-	@scripts/run.sh --port "$(PORT)" --conf "$(CONF)"
+	@OUT="$(OUT)" scripts/run.sh --port "$(PORT)" --conf "$(CONF)"
 
 TEST_ENV = OUT="$(OUT)" UNIT_TESTS="$(UNIT_TESTS)" FUZZERS="$(FUZZERS)"
 

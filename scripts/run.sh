@@ -36,6 +36,7 @@ if [ "$(id -u)" -eq 0 ] && id www-data >/dev/null 2>&1; then
 fi
 
 sock="$run/portal.sock"
+bin="$top/${OUT:-.}/cgi-bin/portal.fcgi"   # OUT=build-asan runs the sanitizer build
 "$top/scripts/nginx-conf.sh" "$run" "$port" "$top/static" "$sock" > "$run/nginx.conf"
 
 pids=()
@@ -47,8 +48,8 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-"$top/cgi-bin/portal.fcgi" --check --conf "$conf"
-"$top/cgi-bin/portal.fcgi" --conf "$conf" --socket "$sock" --workers "$workers" --socket-mode 0666 &
+"$bin" --check --conf "$conf"
+"$bin" --conf "$conf" --socket "$sock" --workers "$workers" --socket-mode 0666 &
 pids+=($!)
 for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
 nginx -c "$run/nginx.conf" -p "$run" -e "$run/nginx-error.log" &

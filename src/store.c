@@ -115,7 +115,7 @@ enum perr store_open(const char *path, struct store **out)
 	}
 	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
 	if ((rc = exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-			   "PRAGMA foreign_keys = ON;", "pragmas")) != PERR_OK)
+			   "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;", "pragmas")) != PERR_OK)
 		goto fail;
 	if ((rc = migrate(st)) != PERR_OK)
 		goto fail;
