@@ -10,6 +10,7 @@
 #include "app.h"
 #include "http.h"
 #include "log.h"
+#include "neo_error.h"
 #include "csrf.h"
 #include "session.h"
 
@@ -219,12 +220,9 @@ int http_parse(struct request *req)
 	if (err == STATUS_OK && req->method == HTTP_POST)
 		err = cgi_parse(cgi);
 	if (err != STATUS_OK) {
-		STRING msg;
-		string_init(&msg);
-		nerr_error_string(err, &msg);
-		log_event(LOG_WARN, req->ref, "cgi kit refused the request: %s", msg.buf ? msg.buf : "?");
-		string_clear(&msg);
-		nerr_ignore(&err);
+		char msg[512];
+		neo_error_take(err, msg, sizeof msg);
+		log_event(LOG_WARN, req->ref, "cgi kit refused the request: %s", msg);
 		if (cgi)
 			cgi_destroy(&cgi);
 		kit_request = NULL;

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "limits.h"
+#include "neo_error.h"
 
 #ifndef PORTAL_DATADIR
 #define PORTAL_DATADIR "."
@@ -121,19 +122,10 @@ enum perr config_load(struct config *cfg, const char *path, char *errbuf, size_t
 		return PERR_OK;
 
 	HDF *hdf = NULL;
-	enum perr rc = PERR_CONFIG;
-	NEOERR *err = hdf_init(&hdf);
-	if (err == STATUS_OK)
-		err = hdf_read_file(hdf, path);
-	if (err != STATUS_OK) {
-		STRING msg;
-		string_init(&msg);
-		nerr_error_string(err, &msg);
-		snprintf(errbuf, errlen, "%s: %s", path, msg.buf ? msg.buf : "cannot read");
-		string_clear(&msg);
-		nerr_ignore(&err);
-		goto out;
-	}
+	enum perr rc = neo_hdf_read(&hdf, path, 0, errbuf, errlen);
+	if (rc != PERR_OK)
+		return rc;
+	rc = PERR_CONFIG;
 	for (size_t i = 0; i < sizeof text_keys / sizeof text_keys[0]; i++) {
 		const struct text_key *k = &text_keys[i];
 		if (read_text(hdf, k->key, (char *)cfg + k->offset, k->size, errbuf, errlen) != 0)

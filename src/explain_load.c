@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "explain_knowledge.h"
+#include "neo_error.h"
 
 static const char *const kind_ids[KIND__MAX] = {
 	"complaints", "reputation", "spam", "spamtrap", "exploit", "backscatter", "policy",
@@ -193,39 +194,26 @@ static enum perr load(HDF *root, struct explain_knowledge **out, char *err, size
 	return PERR_OK;
 }
 
-static enum perr neo_failed(NEOERR *e, char *err, size_t errlen)
+static enum perr read_and_load(const char *src, int is_text, struct explain_knowledge **out,
+				char *err, size_t errlen)
 {
-	STRING msg;
-	string_init(&msg);
-	nerr_error_string(e, &msg);
-	snprintf(err, errlen, "%s", msg.buf ? msg.buf : "cannot read");
-	string_clear(&msg);
-	nerr_ignore(&e);
-	return PERR_CONFIG;
+	*out = NULL;
+	HDF *root = NULL;
+	enum perr rc = neo_hdf_read(&root, src, is_text, err, errlen);
+	if (rc == PERR_OK)
+		rc = load(root, out, err, errlen);
+	hdf_destroy(&root);
+	return rc;
 }
 
 enum perr explain_knowledge_load(const char *path, struct explain_knowledge **out, char *err, size_t errlen)
 {
-	*out = NULL;
-	HDF *root = NULL;
-	NEOERR *e = hdf_init(&root);
-	if (e == STATUS_OK)
-		e = hdf_read_file(root, path);
-	enum perr rc = e != STATUS_OK ? neo_failed(e, err, errlen) : load(root, out, err, errlen);
-	hdf_destroy(&root);
-	return rc;
+	return read_and_load(path, 0, out, err, errlen);
 }
 
 enum perr explain_knowledge_parse(const char *text, struct explain_knowledge **out, char *err, size_t errlen)
 {
-	*out = NULL;
-	HDF *root = NULL;
-	NEOERR *e = hdf_init(&root);
-	if (e == STATUS_OK)
-		e = hdf_read_string(root, text);
-	enum perr rc = e != STATUS_OK ? neo_failed(e, err, errlen) : load(root, out, err, errlen);
-	hdf_destroy(&root);
-	return rc;
+	return read_and_load(text, 1, out, err, errlen);
 }
 
 void explain_knowledge_free(struct explain_knowledge *k)

@@ -8,6 +8,7 @@
 
 #include "ipaddr.h"
 #include "knowledge_dnsbl.h"
+#include "neo_error.h"
 
 static const char *const severity_names[DNSBL_SEV__MAX] = {
 	[DNSBL_SEV_NONE] = "none",
@@ -291,17 +292,9 @@ enum perr dnsbl_catalogue_load(const char *path, struct dnsbl_catalogue **out,
 		return PERR_NOT_FOUND;
 	}
 	fclose(f);
-	NEOERR *err = hdf_init(&hdf);
-	if (err == STATUS_OK)
-		err = hdf_read_file(hdf, path);
-	if (err != STATUS_OK) {
-		STRING s;
-		string_init(&s);
-		nerr_error_string(err, &s);
-		snprintf(errbuf, errlen, "dnsbl catalogue %s: %s", path, s.buf ? s.buf : "parse error");
-		string_clear(&s);
-		nerr_ignore(&err);
-		rc = PERR_CONFIG;
+	char why[512];
+	if ((rc = neo_hdf_read(&hdf, path, 0, why, sizeof why)) != PERR_OK) {
+		snprintf(errbuf, errlen, "dnsbl catalogue %s: %s", path, why);
 		goto out;
 	}
 	rc = load_hdf(hdf, out, errbuf, errlen);

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "knowledge_isp.h"
+#include "neo_error.h"
 
 struct isp_domain {
 	char name[ISP_DOMAIN_MAX + 1];   /* lower case, no trailing dot */
@@ -256,17 +257,9 @@ static enum perr load(int from_file, const char *src, struct isp_catalogue **out
 	if (errbuf && errlen)
 		errbuf[0] = '\0';
 	HDF *hdf = NULL;
-	NEOERR *err = hdf_init(&hdf);
-	if (err == STATUS_OK)
-		err = from_file ? hdf_read_file(hdf, src) : hdf_read_string(hdf, src);
-	if (err != STATUS_OK) {
-		STRING msg;
-		string_init(&msg);
-		nerr_error_string(err, &msg);
-		fail(errbuf, errlen, "%s", msg.buf ? msg.buf : "cannot read the catalogue");
-		string_clear(&msg);
-		nerr_ignore(&err);
-		hdf_destroy(&hdf);
+	char why[512];
+	if (neo_hdf_read(&hdf, src, !from_file, why, sizeof why) != PERR_OK) {
+		fail(errbuf, errlen, "%s", why);
 		return from_file ? PERR_IO : PERR_CONFIG;
 	}
 	enum perr rc = build(hdf, out, errbuf, errlen);

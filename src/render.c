@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "neo_error.h"
 #include "render.h"
 
 static const char *const page_files[PAGE__MAX] = {
@@ -30,12 +31,9 @@ struct view {
 
 static enum perr log_neo(NEOERR *err, const char *what)
 {
-	STRING msg;
-	string_init(&msg);
-	nerr_error_string(err, &msg);
-	log_event(LOG_ERROR, NULL, "%s: %s", what, msg.buf ? msg.buf : "?");
-	string_clear(&msg);
-	nerr_ignore(&err);
+	char msg[512];
+	neo_error_take(err, msg, sizeof msg);
+	log_event(LOG_ERROR, NULL, "%s: %s", what, msg);
 	return PERR_TEMPLATE;
 }
 
