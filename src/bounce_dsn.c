@@ -113,11 +113,19 @@ static const char *const reply_markers[] = {
 
 static bool has_marker(const char *line, size_t n)
 {
-	for (size_t m = 0; m < sizeof reply_markers / sizeof reply_markers[0]; m++) {
-		size_t ml = strlen(reply_markers[m]);
-		for (size_t i = 0; i + ml <= n; i++)
-			if ((line[i] | 0x20) == reply_markers[m][0] && strncasecmp(line + i, reply_markers[m], ml) == 0)
+	/* one pass over the line; the markers start with one of "<sredo" */
+	for (size_t i = 0; i < n; i++) {
+		char c = (char)(line[i] | 0x20);
+		if (c != 's' && c != '<' && c != 'r' && c != 'e' && c != 'd' && c != 'o')
+			continue;
+		for (size_t m = 0; m < sizeof reply_markers / sizeof reply_markers[0]; m++) {
+			const char *mk = reply_markers[m];
+			if (mk[0] != c)
+				continue;
+			size_t ml = strlen(mk);
+			if (i + ml <= n && strncasecmp(line + i, mk, ml) == 0)
 				return true;
+		}
 	}
 	return false;
 }

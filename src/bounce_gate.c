@@ -616,6 +616,19 @@ static inline bool lit_eq(const unsigned char *s, const char *l, size_t n)
 	return true;
 }
 
+/* The literals of bucket h that start at s[i] (whose first bytes are a b c). */
+static void scan_bucket(const struct bounce_litset *set, const unsigned char *s, size_t i, size_t to,
+                        unsigned h, unsigned a, unsigned b, unsigned c, struct bounce_occs *o)
+{
+	for (unsigned k = set->bstart[h]; k < set->bstart[h + 1]; k++) {
+		unsigned id = set->bids[k];
+		size_t l = set->len[id];
+		if (l <= to - i && (unsigned char)set->lit[id][0] == a && (unsigned char)set->lit[id][1] == b &&
+		    (unsigned char)set->lit[id][2] == c && lit_eq(s + i + 3, set->lit[id] + 3, l - 3))
+			occ_add(o, i, id);
+	}
+}
+
 void bounce_litset_scan(const struct bounce_litset *set, const char *text, size_t from, size_t to,
                         struct bounce_occs *o)
 {
@@ -629,6 +642,18 @@ void bounce_litset_scan(const struct bounce_litset *set, const char *text, size_
 	if (to <= from || to - from < 2 || (uint64_t)to > UINT32_MAX)
 		return;
 	unsigned a = lower_tab[s[from]], b = lower_tab[s[from + 1]];
+	if (set->n2 == 0) {
+		/* the common case: 3-byte hash only */
+		for (size_t i = from; i + 3 <= to; i++) {
+			unsigned c = lower_tab[s[i + 2]];
+			unsigned h = hash3(a, b, c);
+			if ((set->filter3[h / 64] >> (h % 64)) & 1)
+				scan_bucket(set, s, i, to, h, a, b, c, o);
+			a = b;
+			b = c;
+		}
+		return;
+	}
 	for (size_t i = from; i + 2 <= to; i++) {
 		if (set->n2) {
 			unsigned h2 = hash2(a, b);
@@ -643,16 +668,8 @@ void bounce_litset_scan(const struct bounce_litset *set, const char *text, size_
 			break;
 		unsigned c = lower_tab[s[i + 2]];
 		unsigned h = hash3(a, b, c);
-		if ((set->filter3[h / 64] >> (h % 64)) & 1) {
-			for (unsigned k = set->bstart[h]; k < set->bstart[h + 1]; k++) {
-				unsigned id = set->bids[k];
-				size_t l = set->len[id];
-				if (l <= to - i && (unsigned char)set->lit[id][0] == a &&
-				    (unsigned char)set->lit[id][1] == b && (unsigned char)set->lit[id][2] == c &&
-				    lit_eq(s + i + 3, set->lit[id] + 3, l - 3))
-					occ_add(o, i, id);
-			}
-		}
+		if ((set->filter3[h / 64] >> (h % 64)) & 1)
+			scan_bucket(set, s, i, to, h, a, b, c, o);
 		a = b;
 		b = c;
 	}

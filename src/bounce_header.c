@@ -68,31 +68,40 @@ const char *bounce_hdr_block_end(const char *p, const char *end)
 	return p;
 }
 
-bool bounce_hdr_is(const struct bounce_hdr *h, const char *name)
+bool bounce_hdr_name_eq(const char *a, const char *b, size_t n)
 {
-	size_t n = h->namelen;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char a = (unsigned char)h->name[i], b = (unsigned char)name[i];
-		if (b == '\0' || (a | 0x20) != (b | 0x20) || ((a ^ b) == 0x20 && (b | 0x20) - 'a' >= 26))
-			return false;
-	}
-	return name[n] == '\0';
+	return strncasecmp(a, b, n) == 0;
+}
+
+static inline bool unfold_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0';
 }
 
 size_t bounce_hdr_unfold(const char *v, size_t n, char *out, size_t outsz)
 {
 	size_t o = 0;
 	bool space = false;
-	for (size_t i = 0; i < n && o + 1 < outsz; i++) {
-		unsigned char c = (unsigned char)v[i];
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0') {
+	size_t i = 0;
+	while (i < n && o + 1 < outsz) {
+		if (unfold_space((unsigned char)v[i])) {
 			space = o > 0;
+			i++;
 			continue;
 		}
 		if (space && o + 2 < outsz)
 			out[o++] = ' ';
 		space = false;
-		out[o++] = (char)c;
+		/* the run of non-space bytes, as far as it fits */
+		size_t j = i + 1;
+		while (j < n && !unfold_space((unsigned char)v[j]))
+			j++;
+		size_t k = j - i;
+		if (k > outsz - 1 - o)
+			k = outsz - 1 - o;
+		memcpy(out + o, v + i, k);
+		o += k;
+		i += k;
 	}
 	out[o] = '\0';
 	return o;

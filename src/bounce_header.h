@@ -28,8 +28,17 @@ const char *bounce_hdr_next(const char *p, const char *end, struct bounce_hdr *h
  * block at p, or at the first line that is not a field. */
 const char *bounce_hdr_block_end(const char *p, const char *end);
 
-/* True when h's name equals name (ASCII case-insensitive). */
-bool bounce_hdr_is(const struct bounce_hdr *h, const char *name);
+/* True when the n bytes at a equal those at b, ASCII case-insensitively. */
+bool bounce_hdr_name_eq(const char *a, const char *b, size_t n);
+
+/* True when h's name equals name (ASCII case-insensitive). Inline so that
+ * the length of a literal name is known at compile time and most fields
+ * are told apart by their length alone. */
+static inline bool bounce_hdr_is(const struct bounce_hdr *h, const char *name)
+{
+	size_t n = __builtin_strlen(name);
+	return h->namelen == n && bounce_hdr_name_eq(h->name, name, n);
+}
 
 /* Copies v (n bytes) to out (outsz > 0), folding every run of whitespace
  * (line breaks included) to one space and trimming both ends. Returns the

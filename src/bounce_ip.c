@@ -5,6 +5,38 @@
 #include <string.h>
 #include <strings.h>
 
+/* inet_pton(AF_INET) without the call: the same acceptance rules. */
+static bool ipv4_valid(const char *s, size_t n)
+{
+	unsigned octets = 0, cur = 0;
+	bool digit = false;
+	if (n > 15)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		if (ch >= '0' && ch <= '9') {
+			if (digit && cur == 0)
+				return false; /* leading zero */
+			cur = cur * 10 + (unsigned)(ch - '0');
+			if (cur > 255)
+				return false;
+			if (!digit) {
+				if (++octets > 4)
+					return false;
+				digit = true;
+			}
+		} else if (ch == '.' && digit) {
+			if (octets == 4)
+				return false;
+			cur = 0;
+			digit = false;
+		} else {
+			return false;
+		}
+	}
+	return octets == 4 && digit;
+}
+
 bool bounce_ip_parse(const char *s, size_t n, char out[BOUNCE_IP_STRLEN], bool *v6)
 {
 	char tmp[BOUNCE_IP_STRLEN + 8];
@@ -22,11 +54,14 @@ bool bounce_ip_parse(const char *s, size_t n, char out[BOUNCE_IP_STRLEN], bool *
 	tmp[n] = '\0';
 	unsigned char bin[16];
 	if (memchr(tmp, ':', n) == NULL) {
-		if (inet_pton(AF_INET, tmp, bin) != 1)
+		/* IPv4 by inet_pton's rules (four decimal octets up to 255, no
+		 * leading zeros), whose canonical form is then the text itself */
+		if (!ipv4_valid(tmp, n))
 			return false;
 		if (v6)
 			*v6 = false;
-		return inet_ntop(AF_INET, bin, out, BOUNCE_IP_STRLEN) != NULL;
+		memcpy(out, tmp, n + 1);
+		return true;
 	}
 	if (inet_pton(AF_INET6, tmp, bin) != 1)
 		return false;
@@ -35,15 +70,34 @@ bool bounce_ip_parse(const char *s, size_t n, char out[BOUNCE_IP_STRLEN], bool *
 	return inet_ntop(AF_INET6, bin, out, BOUNCE_IP_STRLEN) != NULL;
 }
 
-static bool is_hex(unsigned char c)
+/* Byte classes: 1 = hex digit, 2 = word byte (letters, digits, '_', '.', '-'). */
+static const unsigned char ip_cls[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 0,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, 0,
+	0, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 2,
+	0, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 3, 3, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+static inline bool is_hex(unsigned char c)
 {
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+	return ip_cls[c] & 1;
 }
 
-static bool is_word(unsigned char c)
+static inline bool is_word(unsigned char c)
 {
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_' ||
-	       c == '.' || c == '-';
+	return ip_cls[c] & 2;
 }
 
 size_t bounce_ip_find(const char *s, size_t n, struct bounce_ip *ips, size_t max)
@@ -52,6 +106,14 @@ size_t bounce_ip_find(const char *s, size_t n, struct bounce_ip *ips, size_t max
 	size_t i = 0;
 	while (i < n && found < max) {
 		unsigned char c = (unsigned char)s[i];
+		/* a word that starts with a letter other than a-f (or '.', '-',
+		 * '_') holds no address: nothing in it starts a token */
+		if (is_word(c) && !is_hex(c)) {
+			i++;
+			while (i < n && is_word((unsigned char)s[i]))
+				i++;
+			continue;
+		}
 		if (!is_hex(c) && !(c == ':' && i + 1 < n && s[i + 1] == ':')) {
 			i++;
 			continue;

@@ -94,7 +94,8 @@ static enum perr compile(struct loader *l, HDF *node, const char *id, bool requi
 		            (const char *)msg);
 	}
 	/* "gate" lists the literals by hand where the pattern's own cannot be
-	 * derived (a match must contain one of them) */
+	 * derived (a match must contain one of them); a literal in double
+	 * quotes keeps its spaces */
 	const char *gate = hdf_get_value(node, "gate", NULL);
 	if (gate != NULL) {
 		memset(&p->gate, 0, sizeof p->gate);
@@ -107,6 +108,11 @@ static enum perr compile(struct loader *l, HDF *node, const char *id, bool requi
 			size_t wl = strlen(w);
 			while (wl > 0 && w[wl - 1] == ' ')
 				w[--wl] = '\0';
+			if (wl >= 2 && w[0] == '"' && w[wl - 1] == '"') {
+				w[--wl] = '\0';
+				w++;
+				wl--;
+			}
 			if (wl < BOUNCE_GATE_MIN || p->gate.n >= BOUNCE_GATE_MAX || wl > BOUNCE_GATE_LEN)
 				return fail(l, PERR_CONFIG, "%s: bad gate (%d-%d bytes a literal)", id,
 				            BOUNCE_GATE_MIN, BOUNCE_GATE_LEN);
