@@ -392,6 +392,11 @@ void http_send_error_with(struct request *req, int status, const char *extra)
 {
 	if (req->responded)
 		return;
+	/* the page shows only the reference; the log line ties it to the request */
+	static const char *const methods[HTTP__MAX] = { "GET", "HEAD", "POST", "other" };
+	log_event(status >= 500 ? LOG_ERROR : LOG_INFO, req->ref, "answered %d to %s %s from %s", status,
+		  methods[req->method < HTTP__MAX ? req->method : HTTP_OTHER], req->path[0] ? req->path : "-",
+		  req->client);
 	struct view *v = view_new();
 	char *html = NULL;
 	size_t len = 0;
