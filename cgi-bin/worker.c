@@ -71,8 +71,7 @@ static void handle(struct app *app, FCGX_Request *fr)
 	if (status == 0)
 		status = http_parse(&req);
 	if (status != 0) {
-		log_event(LOG_INFO, req.ref, "refused at the front line: %d", status);
-		http_send_error(&req, status);
+		http_send_error(&req, status);   /* logs the refusal with its reference */
 	} else {
 		session_load(&req);
 		router_dispatch(&req);
