@@ -26,7 +26,6 @@ CREATE TABLE reports (
 	doc         TEXT NOT NULL                -- the report JSON
 );
 CREATE INDEX reports_created ON reports(created);
-CREATE INDEX reports_day_verdict ON reports(day, verdict);
 CREATE INDEX reports_ip_created ON reports(ip, created);
 CREATE INDEX reports_provider_created ON reports(provider, provider_code, created);
 CREATE INDEX reports_cause_created ON reports(cause, created);
