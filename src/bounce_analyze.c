@@ -233,13 +233,19 @@ static long match(struct ctx *c, const pcre2_code *re, const char *s, size_t n, 
 
 /* Lines that begin the copy of the original message in plain-text
  * bounces: the notification ends there. */
-static const char *const copy_markers[] = {
-	"------ This is a copy of the message", "--- Below this line is a copy of the message",
-	"----- Original message -----", "------ Original message", "Original message headers:",
-	"--- The header of the original message", "----- Unsent message below -----",
-	"------=_Original", "--- Original message follows", "   ----- Original message follows",
-	"----- The following addresses had permanent", "------ Forwarded message",
+#define MARKER(s) {s, sizeof s - 1}
+static const struct {
+	const char *text;
+	size_t len;
+} copy_markers[] = {
+	MARKER("------ This is a copy of the message"), MARKER("--- Below this line is a copy of the message"),
+	MARKER("----- Original message -----"), MARKER("------ Original message"),
+	MARKER("Original message headers:"), MARKER("--- The header of the original message"),
+	MARKER("----- Unsent message below -----"), MARKER("------=_Original"),
+	MARKER("--- Original message follows"), MARKER("   ----- Original message follows"),
+	MARKER("----- The following addresses had permanent"), MARKER("------ Forwarded message"),
 };
+#undef MARKER
 
 /* Splits doc.text into the notification and an embedded returned message
  * (non-MIME bounces carry it inline). */
@@ -260,9 +266,10 @@ static void find_notice(struct ctx *c)
 			continue;
 		}
 		for (size_t m = 0; m < sizeof copy_markers / sizeof copy_markers[0]; m++) {
-			size_t ml = strlen(copy_markers[m]);
-			if ((size_t)(le - p) >= ml && strncasecmp(p, copy_markers[m], ml) == 0 &&
-			    strncasecmp(copy_markers[m], "----- The following", 19) != 0) {
+			size_t ml = copy_markers[m].len;
+			if ((size_t)(le - p) >= ml && (p[1] | 0x20) == (copy_markers[m].text[1] | 0x20) &&
+			    strncasecmp(p, copy_markers[m].text, ml) == 0 &&
+			    strncasecmp(copy_markers[m].text, "----- The following", 19) != 0) {
 				c->noticelen = (size_t)(p - s);
 				const char *h = nl ? nl + 1 : end;
 				while (h < end && *h == '\n')
@@ -551,8 +558,8 @@ static const struct kb_provider *provider_by_domain(const struct ctx *c, const c
 	for (size_t i = 0; i < c->k->nproviders; i++)
 		for (size_t j = 0; j < c->k->providers[i].ndomains; j++) {
 			const char *d = c->k->providers[i].domains[j];
-			size_t dl = strlen(d);
-			if (dl > 0 && (d[dl - 1] | 0x20) == last && domain_match(host, d))
+			size_t dl = c->k->providers[i].domlen[j];
+			if (dl > 0 && dl <= hl && (d[dl - 1] | 0x20) == last && domain_match(host, d))
 				return &c->k->providers[i];
 		}
 	return NULL;

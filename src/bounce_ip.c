@@ -162,7 +162,9 @@ size_t bounce_ip_find(const char *s, size_t n, struct bounce_ip *ips, size_t max
 bool bounce_ip_is_special(const char *canon)
 {
 	if (strchr(canon, ':') == NULL) {
-		int o = atoi(canon);
+		int o = 0;
+		for (const char *p = canon; *p >= '0' && *p <= '9' && o < 1000; p++)
+			o = o * 10 + (*p - '0');
 		return o == 0 || o == 127 || o >= 224;
 	}
 	return strcmp(canon, "::") == 0 || strcmp(canon, "::1") == 0 ||

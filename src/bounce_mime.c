@@ -67,7 +67,7 @@ static const char *read_entity(const char *p, const char *end, const char *defty
 	size_t dl = strlen(deftype);
 	memcpy(e->type, deftype, dl < sizeof e->type ? dl + 1 : 1);
 	while ((q = bounce_hdr_next(p, end, &h)) != NULL) {
-		if (msgfields)
+		if (msgfields && *msgfields == 0) /* one is enough */
 			*msgfields += is_message_header(&h);
 		if (h.namelen < 12 || (h.name[0] | 0x20) != 'c') {
 			/* neither Content-Type nor Content-Transfer-Encoding */
@@ -275,14 +275,12 @@ static void walk_body(struct walk *w, const struct entity *ep, const char *body,
  * happens to begin with "Something: ...". */
 static bool is_message_header(const struct bounce_hdr *h)
 {
-	static const char *const names[] = {
-		"From", "To", "Subject", "Date", "Received", "Return-Path", "Message-ID",
-		"Content-Type", "MIME-Version", "Delivered-To", "X-Failed-Recipients",
-	};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (bounce_hdr_is(h, names[i]))
-			return true;
-	return false;
+	/* literal names, so that their lengths are known when compiling */
+	return bounce_hdr_is(h, "From") || bounce_hdr_is(h, "To") || bounce_hdr_is(h, "Subject") ||
+	       bounce_hdr_is(h, "Date") || bounce_hdr_is(h, "Received") ||
+	       bounce_hdr_is(h, "Return-Path") || bounce_hdr_is(h, "Message-ID") ||
+	       bounce_hdr_is(h, "Content-Type") || bounce_hdr_is(h, "MIME-Version") ||
+	       bounce_hdr_is(h, "Delivered-To") || bounce_hdr_is(h, "X-Failed-Recipients");
 }
 
 enum perr bounce_mime_parse(const char *in, size_t len, struct bounce_doc *doc)

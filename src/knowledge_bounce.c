@@ -242,6 +242,10 @@ static enum perr load_provider(struct loader *l, HDF *node)
 	                          &p->ndomains);
 	if (e != PERR_OK)
 		return e;
+	if ((p->domlen = calloc(p->ndomains ? p->ndomains : 1, sizeof *p->domlen)) == NULL)
+		return PERR_NOMEM;
+	for (size_t i = 0; i < p->ndomains; i++)
+		p->domlen[i] = strlen(p->domains[i]);
 	return compile(l, node, p->id, false, &p->pat);
 }
 
@@ -542,6 +546,7 @@ void bounce_knowledge_free(struct bounce_knowledge *k)
 		pcre2_code_free(k->providers[i].pat.re);
 		free(k->providers[i].id);
 		free_words(k->providers[i].domains, k->providers[i].ndomains);
+		free(k->providers[i].domlen);
 	}
 	for (size_t i = 0; i < k->ncodes; i++) {
 		struct kb_code *c = &k->codes[i];

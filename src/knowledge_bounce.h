@@ -48,6 +48,7 @@ struct kb_provider {
 	char *id;                        /* "provider:<name>" */
 	enum bounce_provider provider;
 	char **domains;
+	size_t *domlen;                  /* strlen of each domain */
 	size_t ndomains;
 	struct kb_pattern pat;           /* re may be NULL */
 };
