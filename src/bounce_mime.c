@@ -173,6 +173,15 @@ static void walk_multipart(struct walk *w, const struct entity *e, const char *p
 	if (dl <= 2 || (size_t)dl >= sizeof delim)
 		return;
 	const char *deftype = strcmp(e->type, "multipart/digest") == 0 ? "message/rfc822" : "text/plain";
+	/* the parts of an alternative say the same thing: the HTML one is
+	 * read only when there is no plain-text one (HTML is the costly one) */
+	bool alt = strcmp(e->type, "multipart/alternative") == 0;
+	bool have_plain = false;
+	struct {
+		struct entity e;
+		const char *body, *end;
+	} html[2];
+	size_t nhtml = 0;
 	const char *start = p;
 	const char *d = find_delim(p, end, start, delim, (size_t)dl);
 	if (d == NULL) {
@@ -185,10 +194,10 @@ static void walk_multipart(struct walk *w, const struct entity *e, const char *p
 	while (d != NULL && w->doc->parts < BOUNCE_MIME_MAX_PARTS) {
 		const char *after = d + dl;
 		if (end - after >= 2 && after[0] == '-' && after[1] == '-')
-			return; /* close delimiter */
+			break; /* close delimiter */
 		const char *nl = memchr(after, '\n', (size_t)(end - after));
 		if (nl == NULL)
-			return;
+			break;
 		const char *body = nl + 1;
 		const char *next = find_delim(body, end, start, delim, (size_t)dl);
 		const char *pend = next ? next : end;
@@ -196,9 +205,32 @@ static void walk_multipart(struct walk *w, const struct entity *e, const char *p
 		if (pend > body && pend[-1] == '\n')
 			pend--;
 		w->doc->parts++;
-		walk_entity(w, body, pend, deftype, depth + 1);
 		d = next;
+		if (!alt) {
+			walk_entity(w, body, pend, deftype, depth + 1);
+			continue;
+		}
+		if (depth + 1 > BOUNCE_MIME_MAX_DEPTH)
+			continue;
+		struct entity pe;
+		const char *pb = read_entity(body, pend, deftype, &pe, NULL);
+		if (strcmp(pe.type, "text/html") == 0) {
+			if (have_plain)
+				continue;
+			if (nhtml < sizeof html / sizeof html[0]) {
+				html[nhtml].e = pe;
+				html[nhtml].body = pb;
+				html[nhtml].end = pend;
+				nhtml++;
+				continue;
+			}
+		} else if (strcmp(pe.type, "text/plain") == 0) {
+			have_plain = true;
+		}
+		walk_body(w, &pe, pb, pend, depth + 1);
 	}
+	for (size_t i = 0; i < nhtml && !have_plain; i++)
+		walk_body(w, &html[i].e, html[i].body, html[i].end, depth + 1);
 }
 
 /* A returned message that is itself a report (a forwarded bounce) is read
