@@ -582,6 +582,7 @@ void bounce_litset_finish(struct bounce_litset *set)
 		if (set->len[i] == 2)
 			continue;
 		unsigned h = hash3(l[0], l[1], l[2]);
+		set->bkey[set->bstart[h] + count[h]] = (uint32_t)(l[0] | l[1] << 8 | l[2] << 16);
 		set->bids[set->bstart[h] + count[h]++] = (uint16_t)i;
 	}
 	set->words = (set->n + 63) / 64;
@@ -617,14 +618,17 @@ static inline bool lit_eq(const unsigned char *s, const char *l, size_t n)
 }
 
 /* The literals of bucket h that start at s[i] (whose first bytes are a b c). */
-static void scan_bucket(const struct bounce_litset *set, const unsigned char *s, size_t i, size_t to,
-                        unsigned h, unsigned a, unsigned b, unsigned c, struct bounce_occs *o)
+static inline void scan_bucket(const struct bounce_litset *set, const unsigned char *s, size_t i,
+                               size_t to, unsigned h, unsigned a, unsigned b, unsigned c,
+                               struct bounce_occs *o)
 {
+	uint32_t key = (uint32_t)(a | b << 8 | c << 16);
 	for (unsigned k = set->bstart[h]; k < set->bstart[h + 1]; k++) {
+		if (set->bkey[k] != key)
+			continue;
 		unsigned id = set->bids[k];
 		size_t l = set->len[id];
-		if (l <= to - i && (unsigned char)set->lit[id][0] == a && (unsigned char)set->lit[id][1] == b &&
-		    (unsigned char)set->lit[id][2] == c && lit_eq(s + i + 3, set->lit[id] + 3, l - 3))
+		if (l <= to - i && lit_eq(s + i + 3, set->lit[id] + 3, l - 3))
 			occ_add(o, i, id);
 	}
 }

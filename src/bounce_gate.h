@@ -39,6 +39,7 @@ struct bounce_litset {
 	uint64_t filter3[4096 / 64];             /* bucket non-empty */
 	uint16_t bstart[4096 + 1];               /* bucket -> range of bids */
 	uint16_t bids[BOUNCE_LITS_MAX];          /* 3+ byte literal ids by bucket */
+	uint32_t bkey[BOUNCE_LITS_MAX];          /* ... and their first 3 bytes */
 	uint64_t filter2[4096 / 64];             /* some 2-byte literal hashes here */
 	uint16_t ids2[BOUNCE_LITS_MAX];          /* 2-byte literal ids */
 	size_t n2;

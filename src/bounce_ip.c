@@ -1,6 +1,7 @@
 #include "bounce_ip.h"
 
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -100,11 +101,52 @@ static inline bool is_word(unsigned char c)
 	return ip_cls[c] & 2;
 }
 
+/* The first byte of s[i, n) that is a digit or ':' (0x30..0x3a), or n;
+ * eight bytes at a time. */
+static size_t next_digit_colon(const char *s, size_t i, size_t n)
+{
+	const uint64_t hi = 0x8080808080808080ull, one = 0x0101010101010101ull;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		uint64_t x = w & ~hi;
+		/* >= 0x30 and not >= 0x3b, for bytes below 0x80 (no carries) */
+		uint64_t in = (x + one * 0x50) & ~(x + one * 0x45) & ~w & hi;
+		if (in)
+			return i + (size_t)(__builtin_ctzll(in) / 8);
+	}
+	for (; i < n; i++)
+		if (s[i] >= '0' && s[i] <= ':')
+			return i;
+	return n;
+}
+
 size_t bounce_ip_find(const char *s, size_t n, struct bounce_ip *ips, size_t max)
 {
 	size_t found = 0;
 	size_t i = 0;
+	size_t q = 0;      /* next digit or ':' at or after i (valid when q >= i) */
+	bool have_q = false;
 	while (i < n && found < max) {
+		/* Every address has a digit or a ':' in it. Text before the next
+		 * one can be skipped up to the last byte that ends a word (not a
+		 * word byte, not ':'): no token runs across such a byte, and the
+		 * scan below, started there, is where it would have been. */
+		if (!have_q || q < i) {
+			q = next_digit_colon(s, i, n);
+			have_q = true;
+			if (q >= n)
+				break;
+		}
+		if (q > i) {
+			size_t p = q;
+			while (p > i && (is_word((unsigned char)s[p - 1]) || s[p - 1] == ':'))
+				p--;
+			if (p > i) {
+				i = p;
+				continue;
+			}
+		}
 		unsigned char c = (unsigned char)s[i];
 		/* a word that starts with a letter other than a-f (or '.', '-',
 		 * '_') holds no address: nothing in it starts a token */
