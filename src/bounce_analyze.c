@@ -52,8 +52,8 @@ struct ctx {
 	struct bounce_buf scan;      /* diag + notice: what the rules read */
 	size_t reach;                /* scan[0, reach) is what the verdict rests on */
 	pcre2_match_context *mctx;   /* carries the offset limit */
-	struct bounce_occs regions[NREGIONS]; /* gate literals found per region of scan */
 	unsigned next_region;
+	unsigned last_region;        /* the region asked for last */
 	size_t nhits;
 	char excluded[MAX_EXCLUDED][BOUNCE_IP_STRLEN];
 	size_t nexcluded;
@@ -61,6 +61,7 @@ struct ctx {
 	bool oom;
 	/* not zeroed: filled as used */
 	struct hit hits[MAX_HITS];
+	struct bounce_occs regions[NREGIONS]; /* gate literals found per region of scan */
 };
 
 /* Duplicates s (n bytes) as valid UTF-8. NULL for empty input (not an
@@ -147,10 +148,16 @@ static bool capture_ip(const char *cap, char out[BOUNCE_IP_STRLEN])
  * for all patterns, kept for the next patterns that read it. */
 static const struct bounce_occs *region(struct ctx *c, size_t from, size_t to)
 {
-	for (size_t i = 0; i < NREGIONS; i++)
-		if (c->regions[i].valid && c->regions[i].from == from && c->regions[i].to == to)
+	struct bounce_occs *o = &c->regions[c->last_region];
+	if (o->valid && o->from == from && o->to == to)
+		return o;
+	for (unsigned i = 0; i < NREGIONS; i++)
+		if (c->regions[i].valid && c->regions[i].from == from && c->regions[i].to == to) {
+			c->last_region = i;
 			return &c->regions[i];
-	struct bounce_occs *o = &c->regions[c->next_region++ % NREGIONS];
+		}
+	c->last_region = c->next_region++ % NREGIONS;
+	o = &c->regions[c->last_region];
 	bounce_litset_scan(c->k->lits, c->scan.p ? c->scan.p : "", from, to, o);
 	return o;
 }
@@ -190,12 +197,34 @@ static long match_from(struct ctx *c, const struct kb_pattern *p, size_t from, s
 		return -1;
 	if (o->oom)
 		return run_re(c, p->re, s, n, start, PCRE2_UNSET);
+	/* a cursor into the occurrence list of each of our literals present */
+	uint32_t cur[BOUNCE_GATE_MAX];
+	size_t nc = 0;
+	for (size_t w = 0; w < c->k->lits->words; w++) {
+		uint64_t m = g->mask[w] & o->present[w];
+		while (m && nc < BOUNCE_GATE_MAX) {
+			unsigned lit = (unsigned)(w * 64 + (size_t)__builtin_ctzll(m));
+			m &= m - 1;
+			uint32_t k = o->first[lit];
+			while (k != BOUNCE_OCC_NONE && o->occ[k].pos < start)
+				k = o->occ[k].next;
+			if (k != BOUNCE_OCC_NONE)
+				cur[nc++] = k;
+		}
+	}
 	size_t ws = 0, we = 0;
 	bool open = false;
-	for (size_t k = 0; k < o->nocc; k++) {
-		const struct bounce_occ *x = &o->occ[k];
-		if (x->pos < start || !bounce_gate_has(g, x->lit))
-			continue;
+	while (nc > 0) {
+		/* the next occurrence in text order */
+		size_t j = 0;
+		for (size_t i = 1; i < nc; i++)
+			if (o->occ[cur[i]].pos < o->occ[cur[j]].pos)
+				j = i;
+		const struct bounce_occ *x = &o->occ[cur[j]];
+		if (x->next == BOUNCE_OCC_NONE)
+			cur[j] = cur[--nc];
+		else
+			cur[j] = x->next;
 		size_t a = g->maxlen < 0 || x->pos < start + (size_t)g->maxlen ? start
 		                                                                : x->pos - (size_t)g->maxlen;
 		if (open && a <= we + 1) {
@@ -836,6 +865,11 @@ enum perr bounce_analyze_max(const struct bounce_knowledge *k, const char *bytes
 	if (c == NULL)
 		return PERR_NOMEM;
 	memset(c, 0, offsetof(struct ctx, hits));
+	for (size_t i = 0; i < NREGIONS; i++) {
+		c->regions[i].valid = false;
+		c->regions[i].occ = NULL;
+		c->regions[i].nocc = c->regions[i].cap = 0;
+	}
 	enum perr e = PERR_OK;
 	c->k = k;
 	c->r = out;

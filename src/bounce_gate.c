@@ -608,6 +608,19 @@ static void occ_add(struct bounce_occs *o, size_t pos, unsigned lit)
 	o->nocc++;
 }
 
+/* Chains the occurrences of each literal (first[] and next). */
+static void occ_link(struct bounce_occs *o, size_t words)
+{
+	for (size_t w = 0; w < words; w++)
+		for (uint64_t m = o->present[w]; m; m &= m - 1)
+			o->first[w * 64 + (size_t)__builtin_ctzll(m)] = BOUNCE_OCC_NONE;
+	for (size_t k = o->nocc; k-- > 0;) {
+		unsigned lit = o->occ[k].lit;
+		o->occ[k].next = o->first[lit];
+		o->first[lit] = (uint32_t)k;
+	}
+}
+
 /* Case-insensitive compare of s with lower-case literal l (n bytes). */
 static inline bool lit_eq(const unsigned char *s, const char *l, size_t n)
 {
@@ -656,6 +669,7 @@ void bounce_litset_scan(const struct bounce_litset *set, const char *text, size_
 			a = b;
 			b = c;
 		}
+		occ_link(o, set->words);
 		return;
 	}
 	for (size_t i = from; i + 2 <= to; i++) {
@@ -677,10 +691,13 @@ void bounce_litset_scan(const struct bounce_litset *set, const char *text, size_
 		a = b;
 		b = c;
 	}
+	occ_link(o, set->words);
 }
 
 void bounce_occs_free(struct bounce_occs *o)
 {
 	free(o->occ);
-	memset(o, 0, sizeof *o);
+	o->occ = NULL;
+	o->nocc = o->cap = 0;
+	o->valid = false;
 }

@@ -45,9 +45,12 @@ struct bounce_litset {
 	size_t n2;
 };
 
+#define BOUNCE_OCC_NONE UINT32_MAX
+
 /* One occurrence of a literal in a scanned region. */
 struct bounce_occ {
 	uint32_t pos;
+	uint32_t next;                           /* next occurrence of this literal, or NONE */
 	uint16_t lit;
 };
 
@@ -58,8 +61,9 @@ struct bounce_occs {
 	bool valid;
 	bool oom;                                /* occ incomplete: present still is */
 	uint64_t present[BOUNCE_LITS_WORDS];
-	struct bounce_occ *occ;
+	struct bounce_occ *occ;                  /* in position order */
 	size_t nocc, cap;
+	uint32_t first[BOUNCE_LITS_MAX];         /* per present literal: its first occurrence */
 };
 
 /* Derives the gate of pattern src. When some way through the pattern has
