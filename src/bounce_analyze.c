@@ -176,12 +176,13 @@ static long run_re(struct ctx *c, const pcre2_code *re, const char *s, size_t n,
 /* First match of pattern p in scan[0, n) that starts at or after start,
  * reading the gate literals of region [from, n) (from <= start).
  *
- * Every match holds one of the pattern's literals, so a match starts at
- * most at the last occurrence of one (at or after start), and, when the
- * pattern's longest match is maxlen, at least at the first occurrence
- * minus maxlen. The regex is therefore only tried from the windows
- * [occurrence - maxlen, occurrence], merged, in text order: the same
- * first match as one search over the whole text, found without walking
+ * Every match holds one of the pattern's literals, and starts at most
+ * pre bytes before it (pre: the longest the regex can match before that
+ * literal, else its longest match, else unbounded; bounce_gate.c). So a
+ * match can only start in a window [occurrence - pre, occurrence] of an
+ * occurrence at or after start. The regex is tried from those windows
+ * alone (PCRE2's offset limit ends each), merged, in text order: the
+ * same first match as one search over the whole text, without walking
  * the text between the windows. */
 static long match_from(struct ctx *c, const struct kb_pattern *p, size_t from, size_t start,
                        size_t n)
@@ -197,8 +198,10 @@ static long match_from(struct ctx *c, const struct kb_pattern *p, size_t from, s
 		return -1;
 	if (o->oom)
 		return run_re(c, p->re, s, n, start, PCRE2_UNSET);
-	/* a cursor into the occurrence list of each of our literals present */
+	/* a cursor into the occurrence list of each of our literals present,
+	 * with the most bytes a match can have before that literal */
 	uint32_t cur[BOUNCE_GATE_MAX];
+	int pre[BOUNCE_GATE_MAX];
 	size_t nc = 0;
 	for (size_t w = 0; w < c->k->lits->words; w++) {
 		uint64_t m = g->mask[w] & o->present[w];
@@ -208,27 +211,41 @@ static long match_from(struct ctx *c, const struct kb_pattern *p, size_t from, s
 			uint32_t k = o->first[lit];
 			while (k != BOUNCE_OCC_NONE && o->occ[k].pos < start)
 				k = o->occ[k].next;
-			if (k != BOUNCE_OCC_NONE)
-				cur[nc++] = k;
+			if (k == BOUNCE_OCC_NONE)
+				continue;
+			int b = g->maxlen;
+			for (int i = 0; i < g->n; i++)
+				if (g->id[i] == lit) {
+					b = g->pre[i] >= 0 ? g->pre[i] : g->maxlen;
+					break;
+				}
+			pre[nc] = b;
+			cur[nc++] = k;
 		}
 	}
 	size_t ws = 0, we = 0;
 	bool open = false;
 	while (nc > 0) {
-		/* the next occurrence in text order */
-		size_t j = 0;
-		for (size_t i = 1; i < nc; i++)
-			if (o->occ[cur[i]].pos < o->occ[cur[j]].pos)
+		/* the window that starts first: [occurrence - pre, occurrence] */
+		size_t j = 0, a = 0;
+		for (size_t i = 0; i < nc; i++) {
+			size_t pos = o->occ[cur[i]].pos;
+			size_t ai = pre[i] < 0 || pos < start + (size_t)pre[i] ? start : pos - (size_t)pre[i];
+			if (i == 0 || ai < a) {
+				a = ai;
 				j = i;
+			}
+		}
 		const struct bounce_occ *x = &o->occ[cur[j]];
-		if (x->next == BOUNCE_OCC_NONE)
+		if (x->next == BOUNCE_OCC_NONE) {
 			cur[j] = cur[--nc];
-		else
+			pre[j] = pre[nc];
+		} else {
 			cur[j] = x->next;
-		size_t a = g->maxlen < 0 || x->pos < start + (size_t)g->maxlen ? start
-		                                                                : x->pos - (size_t)g->maxlen;
+		}
 		if (open && a <= we + 1) {
-			we = x->pos;
+			if (x->pos > we)
+				we = x->pos;
 			continue;
 		}
 		if (open) {

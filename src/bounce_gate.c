@@ -5,6 +5,11 @@
 
 #define MIN_LIT 3
 
+static int alt_maxlen(const char *p, const char *end);
+static int quant_max(const char **pp, const char *end);
+static int len_add(int a, int b);
+static int len_mul(int a, int m);
+
 /* End of the group starting at p ('('), or NULL if unbalanced. */
 static const char *group_end(const char *p, const char *end)
 {
@@ -78,15 +83,20 @@ static int commonness(unsigned char c)
 	return p ? (int)(sizeof order - (size_t)(p - order)) : 0;
 }
 
-static int add(struct bounce_gate *g, const char *lit, size_t n)
+static int add(struct bounce_gate *g, const char *lit, size_t n, int pre)
 {
 	if (n > BOUNCE_GATE_LEN)
 		n = BOUNCE_GATE_LEN;
 	for (int i = 0; i < g->n; i++)
-		if (g->len[i] == n && memcmp(g->lit[i], lit, n) == 0)
+		if (g->len[i] == n && memcmp(g->lit[i], lit, n) == 0) {
+			/* the same literal in another alternative: the larger bound */
+			if (g->pre[i] >= 0 && (pre < 0 || pre > g->pre[i]))
+				g->pre[i] = pre;
 			return 0;
+		}
 	if (g->n >= BOUNCE_GATE_MAX)
 		return -1;
+	g->pre[g->n] = pre;
 	memcpy(g->lit[g->n], lit, n);
 	g->lit[g->n][n] = '\0';
 	size_t a = 0;
@@ -98,17 +108,21 @@ static int add(struct bounce_gate *g, const char *lit, size_t n)
 	return 0;
 }
 
-static int seq_lits(const char *p, const char *end, struct bounce_gate *g);
+static int seq_lits(const char *p, const char *end, struct bounce_gate *g, int base);
 
 /* One alternative (no top-level '|'): its longest mandatory literal run,
  * else the literals of its first mandatory group. 0 on success, -1 when
- * it has no usable literal. */
-static int alt_lits(const char *p, const char *end, struct bounce_gate *g)
+ * it has no usable literal. base is the most bytes a match can have
+ * before the alternative starts (-1 unbounded); each literal records the
+ * most bytes a match can have before it. */
+static int alt_lits(const char *p, const char *end, struct bounce_gate *g, int base)
 {
 	char run[64], best[64];
 	size_t rl = 0, bl = 0;
 	const char *grp = NULL, *grpend = NULL;
+	int pre = 0, run_pre = 0, best_pre = 0, grp_pre = 0; /* bytes before, within the alternative */
 	while (p < end) {
+		const char *atom = p;
 		int lit = -1; /* the literal byte of this atom, or -1 */
 		const char *gs = NULL, *ge = NULL;
 		int zero_width = 0;
@@ -160,8 +174,11 @@ static int alt_lits(const char *p, const char *end, struct bounce_gate *g)
 			lit = *p;
 			p++;
 		}
+		const char *atom_end = p, *qp = p;
 		int optional, repeat;
 		p = quant(p, end, &optional, &repeat);
+		int before = pre; /* bytes a match can have before this atom */
+		pre = len_add(pre, len_mul(alt_maxlen(atom, atom_end), quant_max(&qp, end)));
 		if (zero_width && !gs)
 			optional = 1;
 		if (gs && zero_width)
@@ -169,6 +186,8 @@ static int alt_lits(const char *p, const char *end, struct bounce_gate *g)
 		if (lit >= 0 && !optional) {
 			if (lit >= 'A' && lit <= 'Z')
 				lit += 32;
+			if (rl == 0)
+				run_pre = before;
 			if (rl < sizeof run)
 				run[rl++] = (char)lit;
 			if (!repeat)
@@ -176,28 +195,31 @@ static int alt_lits(const char *p, const char *end, struct bounce_gate *g)
 		} else if (gs && !optional && grp == NULL) {
 			grp = gs;
 			grpend = ge;
+			grp_pre = before;
 		}
 		if (zero_width && !gs && !optional)
 			continue;
 		if (rl > bl) {
 			memcpy(best, run, rl);
 			bl = rl;
+			best_pre = run_pre;
 		}
 		rl = 0;
 	}
 	if (rl > bl) {
 		memcpy(best, run, rl);
 		bl = rl;
+		best_pre = run_pre;
 	}
 	if (bl >= MIN_LIT)
-		return add(g, best, bl);
+		return add(g, best, bl, len_add(base, best_pre));
 	if (grp)
-		return seq_lits(grp, grpend, g);
+		return seq_lits(grp, grpend, g, len_add(base, grp_pre));
 	return -1;
 }
 
 /* A sequence with top-level alternatives: every one must give literals. */
-static int seq_lits(const char *p, const char *end, struct bounce_gate *g)
+static int seq_lits(const char *p, const char *end, struct bounce_gate *g, int base)
 {
 	const char *a = p;
 	int depth = 0;
@@ -224,7 +246,7 @@ static int seq_lits(const char *p, const char *end, struct bounce_gate *g)
 		else if (q < end && *q == ')')
 			depth--;
 		else if (q == end || (*q == '|' && depth == 0)) {
-			if (alt_lits(a, q, g) != 0)
+			if (alt_lits(a, q, g, base) != 0)
 				return -1;
 			a = q + 1;
 		}
@@ -235,7 +257,7 @@ static int seq_lits(const char *p, const char *end, struct bounce_gate *g)
 void bounce_gate_derive(const char *src, struct bounce_gate *g)
 {
 	memset(g, 0, sizeof *g);
-	if (seq_lits(src, src + strlen(src), g) != 0)
+	if (seq_lits(src, src + strlen(src), g, 0) != 0)
 		memset(g, 0, sizeof *g);
 }
 
@@ -548,8 +570,10 @@ void bounce_litset_add(struct bounce_litset *set, struct bounce_gate *g)
 		}
 		ids[i] = (uint16_t)j;
 	}
-	for (int i = 0; i < g->n; i++)
+	for (int i = 0; i < g->n; i++) {
+		g->id[i] = ids[i];
 		g->mask[ids[i] / 64] |= (uint64_t)1 << (ids[i] % 64);
+	}
 	g->in_set = true;
 	set->words = (set->n + 63) / 64;
 }

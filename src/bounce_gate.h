@@ -22,7 +22,11 @@ struct bounce_gate {
 	char lit[BOUNCE_GATE_MAX][BOUNCE_GATE_LEN + 1];
 	unsigned char len[BOUNCE_GATE_MAX];
 	unsigned char anchor[BOUNCE_GATE_MAX];  /* rarest byte of the literal: memchr for it */
+	/* the most bytes a match can have before the literal starts (-1:
+	 * not known, then maxlen bounds it) */
+	int pre[BOUNCE_GATE_MAX];
 	/* filled by bounce_litset_add: the literals as ids of the set */
+	uint16_t id[BOUNCE_GATE_MAX];
 	bool in_set;                             /* false: run without the set's help */
 	uint64_t mask[BOUNCE_LITS_WORDS];        /* bit i: literal id i is one of ours */
 	int maxlen;                              /* longest match in bytes, -1 unbounded */

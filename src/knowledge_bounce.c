@@ -121,6 +121,7 @@ static enum perr compile(struct loader *l, HDF *node, const char *id, bool requi
 			memcpy(p->gate.lit[p->gate.n], w, wl + 1);
 			p->gate.len[p->gate.n] = (unsigned char)wl;
 			p->gate.anchor[p->gate.n] = 0;
+			p->gate.pre[p->gate.n] = -1; /* where in a match: not known */
 			p->gate.n++;
 		}
 	} else {
