@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -19,8 +20,10 @@
 #include "bounce_buf.h"
 #include "bounce_decode.h"
 #include "bounce_dsn.h"
+#include "bounce_gate.h"
 #include "bounce_ip.h"
 #include "bounce_mime.h"
+#include "knowledge_bounce.h"
 #include "limits.h"
 
 #define FIXDIR "tests/fixtures/bounces"
@@ -388,6 +391,162 @@ static void test_ip_find(void **state)
 	assert_false(bounce_ip_is_special("198.51.100.1"));
 }
 
+/* The bounds the literal windows rest on (bounce_gate.c). */
+static void test_gate_bounds(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *re;
+		int maxlen;
+	} ml[] = {
+		{"abc", 3},
+		{"a(?:bc|defg)?h", 6},
+		{"x{2,5}y", 6},
+		{"[a-z]{1,64} account", 72},
+		{"\\bfoo\\b", 3},
+		{"(?<ip>[0-9a-f.:]{7,45})\\]? has", 50},
+		{"(?<!IP )sender", 6},
+		{"a+b", -1},
+		{"a{3,}", -1},
+		{"(a)\\1", -1},
+		{"(?x) a b", -1},
+		{"\\r\\n|\\R", 2},
+	};
+	for (size_t i = 0; i < sizeof ml / sizeof ml[0]; i++)
+		if (bounce_gate_maxlen(ml[i].re) != ml[i].maxlen)
+			fail_msg("maxlen of %s: %d, want %d", ml[i].re, bounce_gate_maxlen(ml[i].re), ml[i].maxlen);
+	struct bounce_gate g;
+	bounce_gate_derive("host (?:or domain name )?not found|no such domain", &g);
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.lit[0], "not found");
+	assert_int_equal(g.pre[0], 20);
+	assert_string_equal(g.lit[1], "no such domain");
+	assert_int_equal(g.pre[1], 0);
+	bounce_gate_derive("mimecast[^\\n]{0,120}?RBL|RBL[^\\n]{0,120}?mimecast", &g);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.pre[0], 123);
+	bounce_gate_derive(".*mimecast", &g);
+	assert_int_equal(g.pre[0], -1);
+}
+
+/* One pass finds what a search per literal finds. */
+static void test_litset_scan(void **state)
+{
+	(void)state;
+	static const char *const lits[] = {"ip", "is", "spam", "spamhaus", "user", "use", "abc", "bca"};
+	struct bounce_litset *set = calloc(1, sizeof *set);
+	assert_non_null(set);
+	struct bounce_gate g[8];
+	for (size_t i = 0; i < 8; i++) {
+		memset(&g[i], 0, sizeof g[i]);
+		g[i].n = 1;
+		g[i].len[0] = (unsigned char)strlen(lits[i]);
+		memcpy(g[i].lit[0], lits[i], strlen(lits[i]) + 1);
+		bounce_litset_add(set, &g[i]);
+		assert_true(g[i].in_set);
+	}
+	bounce_litset_finish(set);
+	struct bounce_occs o;
+	memset(&o, 0, sizeof o);
+	srand(42);
+	const char alpha[] = "aBcIpSsUeRhm ";
+	char text[200];
+	for (int round = 0; round < 2000; round++) {
+		size_t n = (size_t)(rand() % 120);
+		for (size_t i = 0; i < n; i++)
+			text[i] = alpha[rand() % (int)(sizeof alpha - 1)];
+		size_t from = n ? (size_t)rand() % n : 0, to = from + (n > from ? (size_t)rand() % (n - from + 1) : 0);
+		bounce_litset_scan(set, text, from, to, &o);
+		size_t k = 0;
+		for (size_t pos = from; pos < to; pos++)
+			for (size_t l = 0; l < 8; l++) {
+				size_t ll = strlen(lits[l]);
+				if (pos + ll > to || strncasecmp(text + pos, lits[l], ll) != 0)
+					continue;
+				bool found = false;
+				for (size_t j = 0; j < o.nocc; j++)
+					found |= o.occ[j].pos == pos && strcmp(set->lit[o.occ[j].lit], lits[l]) == 0;
+				if (!found)
+					fail_msg("'%.*s': %s at %zu not found", (int)n, text, lits[l], pos);
+				k++;
+			}
+		assert_int_equal(o.nocc, k);
+		for (size_t j = 1; j < o.nocc; j++)
+			assert_true(o.occ[j - 1].pos <= o.occ[j].pos);
+		for (size_t l = 0; l < 8; l++) {
+			bool any = false;
+			for (uint32_t x = o.nocc ? o.first[g[l].id[0]] : BOUNCE_OCC_NONE; x != BOUNCE_OCC_NONE && bounce_gate_any(set, &g[l], &o); x = o.occ[x].next) {
+				assert_int_equal(o.occ[x].lit, g[l].id[0]);
+				any = true;
+			}
+			assert_true(any == bounce_gate_any(set, &g[l], &o));
+		}
+	}
+	bounce_occs_free(&o);
+	free(set);
+}
+
+/* For every pattern of the knowledge and every match in the fixtures:
+ * the match holds one of the pattern's gate literals, no further into it
+ * than that literal's bound, and is no longer than the pattern's longest
+ * match. The analyzer skips text on the strength of exactly this. */
+static void check_pattern_sound(const char *id, const struct kb_pattern *p, const char *text, size_t n,
+                                pcre2_match_data *md)
+{
+	const struct bounce_gate *g = &p->gate;
+	if (p->re == NULL || g->n == 0)
+		return;
+	for (size_t start = 0; start <= n;) {
+		if (pcre2_match(p->re, (PCRE2_SPTR)text, n, start, 0, md, NULL) < 0)
+			break;
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		size_t ms = ov[0], me = ov[1];
+		if (g->maxlen >= 0 && me - ms > (size_t)g->maxlen)
+			fail_msg("%s: match of %zu bytes, longest allowed %d", id, me - ms, g->maxlen);
+		bool ok = false;
+		for (int i = 0; i < g->n && !ok; i++)
+			for (size_t d = 0; ms + d + g->len[i] <= me && !ok; d++)
+				if (strncasecmp(text + ms + d, g->lit[i], g->len[i]) == 0 &&
+				    (g->pre[i] < 0 || d <= (size_t)g->pre[i]))
+					ok = true;
+		if (!ok)
+			fail_msg("%s: match '%.*s' holds none of its gate literals within bounds", id,
+			         (int)(me - ms), text + ms);
+		start = me > ms ? me : ms + 1;
+	}
+}
+
+static void test_gate_sound(void **state)
+{
+	(void)state;
+	pcre2_match_data *md = pcre2_match_data_create(kb->max_groups, NULL);
+	assert_non_null(md);
+	DIR *d = opendir(FIXDIR);
+	assert_non_null(d);
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		char path[512];
+		size_t n = 0;
+		snprintf(path, sizeof path, "%s/%s", FIXDIR, de->d_name);
+		char *t = slurp(path, &n);
+		assert_non_null(t);
+#define CHECK(arr, cnt) \
+	for (size_t i = 0; i < kb->cnt; i++) \
+		check_pattern_sound(kb->arr[i].id, &kb->arr[i].pat, t, n, md)
+		CHECK(rules, nrules);
+		CHECK(providers, nproviders);
+		CHECK(lists, nlists);
+		CHECK(ipctx, nipctx);
+		CHECK(receivers, nreceivers);
+#undef CHECK
+		free(t);
+	}
+	closedir(d);
+	pcre2_match_data_free(md);
+}
+
 static void test_decoders(void **state)
 {
 	(void)state;
@@ -470,6 +629,9 @@ int main(void)
 		cmocka_unit_test(test_ip_find),
 		cmocka_unit_test(test_decoders),
 		cmocka_unit_test(test_reply_parse),
+		cmocka_unit_test(test_gate_bounds),
+		cmocka_unit_test(test_litset_scan),
+		cmocka_unit_test(test_gate_sound),
 	};
 	return cmocka_run_group_tests_name("bounce", tests, setup, teardown);
 }
