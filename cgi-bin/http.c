@@ -22,9 +22,47 @@ static FCGX_Request *fcgx_of(struct request *req)
 	return (FCGX_Request *)req->fcgx;
 }
 
+static unsigned param_hash(const char *name, size_t len)
+{
+	unsigned h = 2166136261u;   /* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	return h;
+}
+
+/* Indexes envp; a name seen twice keeps its first value, as FCGX_GetParam does. */
+static void params_index(struct param_index *ix, char **envp)
+{
+	memset(ix, 0, sizeof *ix);
+	size_t used = 0;
+	for (char **e = envp; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		if (eq == NULL || eq - *e > 255 || used == PARAM_SLOTS / 2) {
+			ix->partial = 1;   /* a huge request: keep the table sparse, fall back */
+			continue;
+		}
+		size_t n = (size_t)(eq - *e);
+		unsigned slot = param_hash(*e, n) % PARAM_SLOTS;
+		while (ix->entry[slot] && !(ix->len[slot] == n && !memcmp(ix->entry[slot], *e, n)))
+			slot = (slot + 1) % PARAM_SLOTS;
+		if (ix->entry[slot] == NULL) {
+			ix->entry[slot] = *e;
+			ix->len[slot] = (unsigned char)n;
+			used++;
+		}
+	}
+}
+
 const char *http_param(struct request *req, const char *name)
 {
-	return FCGX_GetParam(name, fcgx_of(req)->envp);
+	size_t n = strlen(name);
+	const struct param_index *ix = &req->params;
+	if (n > 255)
+		return ix->partial ? FCGX_GetParam(name, fcgx_of(req)->envp) : NULL;
+	for (unsigned slot = param_hash(name, n) % PARAM_SLOTS; ix->entry[slot]; slot = (slot + 1) % PARAM_SLOTS)
+		if (ix->len[slot] == n && !memcmp(ix->entry[slot], name, n))
+			return ix->entry[slot] + n + 1;
+	return ix->partial ? FCGX_GetParam(name, fcgx_of(req)->envp) : NULL;
 }
 
 /* --- the CGI kit's I/O, wired to the current FastCGI request --- */
@@ -153,6 +191,7 @@ int http_frontline(struct request *req, struct app *app, void *fcgx)
 	memset(req, 0, sizeof *req);
 	req->app = app;
 	req->fcgx = fcgx;
+	params_index(&req->params, fcgx_of(req)->envp);
 	log_new_ref(req->ref, sizeof req->ref);
 
 	const char *m = http_param(req, "REQUEST_METHOD");

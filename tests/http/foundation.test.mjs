@@ -152,3 +152,10 @@ test('anonymous visitors get a csrf cookie matching the form token', async () =>
   const again = await c.csrfFrom('/');
   assert.equal(again, token, 'token is stable for a visitor');
 });
+
+test('a request with very many headers is still served', async () => {
+  const headers = Array.from({ length: 150 }, (_, i) => `X-H${i}: ${i}`).join('\r\n');
+  const r = await rawRequest(stack.port, `GET /healthz HTTP/1.1\r\nHost: x\r\n${headers}\r\nConnection: close\r\n\r\n`);
+  assert.equal(r.status, 200);
+  assert.match(r.body, /"database":true/);
+});
