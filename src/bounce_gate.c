@@ -527,7 +527,7 @@ int bounce_gate_maxlen(const char *src)
 
 static const unsigned char lower_tab[256] = {
 #define L4(i) L1(i), L1(i + 1), L1(i + 2), L1(i + 3)
-#define L1(i) ((i) >= 'A' && (i) <= 'Z' ? (i) + 32 : (i))
+#define L1(i) (unsigned char)((i) >= 'A' && (i) <= 'Z' ? (i) + 32 : (i))
 #define L16(i) L4(i), L4(i + 4), L4(i + 8), L4(i + 12)
 #define L64(i) L16(i), L16(i + 16), L16(i + 32), L16(i + 48)
 	L64(0), L64(64), L64(128), L64(192)
