@@ -16,6 +16,9 @@
  *   Ipctx.<id>.pattern / description  (group ip: the sending server)
  *   Receiver.<id>.pattern / description (group ip: the receiving MX, never reported)
  *   Status.<id>.status / category     (enhanced status prefix -> category)
+ *   <any pattern>.gate                literals one of which every match holds,
+ *                                     comma-separated, 2-24 bytes, "quoted" to
+ *                                     keep spaces (else derived from the regex)
  */
 #ifndef PORTAL_KNOWLEDGE_BOUNCE_H
 #define PORTAL_KNOWLEDGE_BOUNCE_H
