@@ -680,7 +680,13 @@ void bounce_litset_scan(const struct bounce_litset *set, const char *text, size_
 	o->oom = false;
 	o->nocc = 0;
 	memset(o->present, 0, sizeof o->present);
-	if (to <= from || to - from < 2 || (uint64_t)to > UINT32_MAX)
+	if ((uint64_t)to > UINT32_MAX) {
+		/* positions would not fit: every gate passes, regexes search it all */
+		memset(o->present, 0xff, sizeof o->present);
+		o->oom = true;
+		return;
+	}
+	if (to <= from || to - from < 2)
 		return;
 	unsigned a = lower_tab[s[from]], b = lower_tab[s[from + 1]];
 	if (set->n2 == 0) {
