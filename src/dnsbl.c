@@ -50,6 +50,7 @@ struct dnsbl_checker {
 	unsigned cache_max_s;
 	unsigned health_interval_s;
 	struct store *store;
+	int64_t pruned_at;          /* last cache prune (at most once a minute) */
 	size_t nsocks;
 	struct pollfd socks[DNSBL_SOCKS_MAX];
 };
@@ -782,12 +783,17 @@ static void apply_health(struct dnsbl_checker *chk, struct dnsbl_result *res, si
 		 h->detail, was);
 }
 
+/* 1 when res is a fresh, definite answer worth caching. */
+static int cacheable(const struct dnsbl_checker *chk, const struct dnsbl_result *res)
+{
+	return chk->store != NULL && chk->cache_max_s > 0 && !res->cached && res->ttl > 0 &&
+	       (res->status == DNSBL_LISTED || res->status == DNSBL_CLEAN);
+}
+
 static void cache_result(struct dnsbl_checker *chk, const struct dnsbl_report *r,
 			 const struct dnsbl_result *res, int64_t now)
 {
-	if (chk->store == NULL || chk->cache_max_s == 0 || res->cached || res->ttl == 0)
-		return;
-	if (res->status != DNSBL_LISTED && res->status != DNSBL_CLEAN)
+	if (!cacheable(chk, res))
 		return;
 	struct store_dnsbl_cached c;
 	memset(&c, 0, sizeof c);
@@ -859,6 +865,9 @@ enum perr dnsbl_check_many(struct dnsbl_checker *chk, const char *const *ips, si
 				add_health_queries(&b, i, family);
 	}
 
+	/* every cache read of this check in one read transaction */
+	int reading = chk->store != NULL && chk->cache_max_s > 0 && !(flags & DNSBL_F_NOCACHE) &&
+		      store_read_begin(chk->store) == PERR_OK;
 	for (size_t k = 0; k < n; k++) {
 		struct dnsbl_report *r = out[k];
 		if (r == NULL || !r->sent)
@@ -877,8 +886,11 @@ enum perr dnsbl_check_many(struct dnsbl_checker *chk, const char *const *ips, si
 			    from_cache(res, &c, now) == 0)
 				continue;
 			struct query *q = new_query(&b, Q_A, i);
-			if (q == NULL)
+			if (q == NULL) {
+				if (reading)
+					store_read_end(chk->store);
 				goto out;
+			}
 			q->res = res;
 			q->ip = parsed[k];
 			send_query(&b, q, &parsed[k]);
@@ -889,6 +901,8 @@ enum perr dnsbl_check_many(struct dnsbl_checker *chk, const char *const *ips, si
 				 chk->nlists - r->n);
 		}
 	}
+	if (reading)
+		store_read_end(chk->store);
 
 	wait_batch(&b, b.t0 + chk->timeout_ms);
 	record_health(&b);
@@ -907,6 +921,9 @@ enum perr dnsbl_check_many(struct dnsbl_checker *chk, const char *const *ips, si
 		judge_check(chk, q, txt, b.t0);
 	}
 	int64_t end = mono_ms();
+	/* the new answers go to the cache in one write transaction (none when
+	 * everything came from the cache) */
+	int writing = 0;
 	for (size_t k = 0; k < n; k++) {
 		struct dnsbl_report *r = out[k];
 		if (r == NULL)
@@ -917,12 +934,20 @@ enum perr dnsbl_check_many(struct dnsbl_checker *chk, const char *const *ips, si
 			size_t li = 0;
 			while (li < chk->nlists && chk->lists[li] != res->list)
 				li++;
+			if (!writing && cacheable(chk, res))
+				writing = store_begin(chk->store) == PERR_OK;
 			cache_result(chk, r, res, now);
 			apply_health(chk, res, li, r->family);
 		}
 	}
-	if (chk->store != NULL && chk->cache_max_s > 0)
+	if (chk->store != NULL && chk->cache_max_s > 0 && now - chk->pruned_at >= 60) {
+		if (!writing)
+			writing = store_begin(chk->store) == PERR_OK;
 		(void)store_dnsbl_cache_prune(chk->store, now);
+		chk->pruned_at = now;
+	}
+	if (writing && store_commit(chk->store) != PERR_OK)
+		store_rollback(chk->store);
 	rc = PERR_OK;
 out:
 	if (rc != PERR_OK) {

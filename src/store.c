@@ -194,6 +194,16 @@ void store_rollback(struct store *st)
 	exec(st, "ROLLBACK", "rollback");
 }
 
+enum perr store_read_begin(struct store *st)
+{
+	return exec(st, "BEGIN DEFERRED", "read begin");
+}
+
+void store_read_end(struct store *st)
+{
+	exec(st, "COMMIT", "read end");
+}
+
 int store_schema_version(struct store *st)
 {
 	return st->version;

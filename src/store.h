@@ -19,6 +19,11 @@ enum perr store_begin(struct store *st);
 enum perr store_commit(struct store *st);
 void store_rollback(struct store *st);
 
+/* A read transaction around many SELECTs: one snapshot and one lock
+ * instead of one per statement. */
+enum perr store_read_begin(struct store *st);
+void store_read_end(struct store *st);
+
 /* The schema version after migrations (for /healthz). */
 int store_schema_version(struct store *st);
 /* A cheap liveness probe: 1 when a SELECT works. */

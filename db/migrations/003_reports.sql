@@ -23,7 +23,7 @@ CREATE TABLE reports (
 	cause       TEXT,                        -- most likely cause id (db/knowledge/report.hdf)
 	listed      INTEGER NOT NULL DEFAULT 0,  -- lists that listed the IP live
 	recipient   TEXT,                        -- shown to the holder only
-	doc         TEXT NOT NULL                -- the report JSON
+	doc         TEXT NOT NULL                -- the report JSON, stored deflated (store_reports.c)
 );
 CREATE INDEX reports_created ON reports(created);
 CREATE INDEX reports_ip_created ON reports(ip, created);
