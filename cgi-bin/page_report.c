@@ -31,7 +31,7 @@ static int token_ok(const char *t)
 static int load(struct request *req, struct report_stored *r, json_t **doc, int as_json)
 {
 	memset(r, 0, sizeof *r);
-	enum perr rc = token_ok(req->args[0]) ? store_report_get(req->app->store, req->args[0], r) : PERR_NOT_FOUND;
+	enum perr rc = token_ok(req->args[0]) ? store_report_get(req->app->store, req->args[0], 1, r) : PERR_NOT_FOUND;
 	if (rc == PERR_OK) {
 		*doc = json_loads(r->doc, 0, NULL);
 		if (*doc == NULL)
@@ -70,7 +70,7 @@ void page_report(struct request *req)
 	char key[160];
 	int cacheable = req->session == NULL;   /* logged-in pages carry the user's name */
 	memset(&r, 0, sizeof r);
-	if (cacheable && token_ok(req->args[0]) && store_report_get(req->app->store, req->args[0], &r) == PERR_OK) {
+	if (cacheable && token_ok(req->args[0]) && store_report_get(req->app->store, req->args[0], 0, &r) == PERR_OK) {
 		cache_key(req, &r, key, sizeof key);
 		int hit = page_cache_send(req, key);
 		free(r.doc);

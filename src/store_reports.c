@@ -157,7 +157,7 @@ fail:
 	return rc;
 }
 
-enum perr store_report_get(struct store *st, const char *token, struct report_stored *out)
+enum perr store_report_get(struct store *st, const char *token, int want_doc, struct report_stored *out)
 {
 	static const char sql[] =
 		"SELECT r.id, r.created, coalesce(r.previous_id, 0), coalesce(r.user_id, 0), r.holder_hash,"
@@ -185,12 +185,12 @@ enum perr store_report_get(struct store *st, const char *token, struct report_st
 		}
 		store_col_text(s, 5, out->ticket, sizeof out->ticket);
 		store_col_text(s, 6, out->recipient, sizeof out->recipient);
-		out->doc = doc_text(s, 7);
+		out->doc = want_doc ? doc_text(s, 7) : NULL;
 		store_col_text(s, 8, out->previous_token, sizeof out->previous_token);
 		store_col_text(s, 9, out->newer_token, sizeof out->newer_token);
 		store_col_text(s, 10, out->ip, sizeof out->ip);
 		out->ip_is_ours = sqlite3_column_int(s, 11);
-		rc = out->doc ? PERR_OK : PERR_INTERNAL;
+		rc = out->doc || !want_doc ? PERR_OK : PERR_INTERNAL;
 	} else if (step != SQLITE_DONE) {
 		rc = store_fail(st, "report get");
 	}

@@ -51,8 +51,9 @@ struct report_stored {
 	char *doc;                                    /* malloc'd JSON: free() it */
 };
 
-/* Loads the report with this token. PERR_NOT_FOUND when there is none. */
-enum perr store_report_get(struct store *st, const char *token, struct report_stored *out);
+/* Loads the report with this token; with want_doc 0 everything but the
+ * document (enough to serve a cached page). PERR_NOT_FOUND when there is none. */
+enum perr store_report_get(struct store *st, const char *token, int want_doc, struct report_stored *out);
 
 /* Deletes reports created before `before`; *deleted gets the count. */
 enum perr store_report_purge(struct store *st, long long before, long long *deleted);
