@@ -116,6 +116,24 @@ static enum perr analyse(struct request *req, const struct check_input *in, json
 	return PERR_OK;
 }
 
+/* Catalogue texts that only matter for a listing (how long it lasts, where
+ * to look it up) are dropped from the other rows: the snapshot stays small
+ * and the contract fields (zone, status, codes, meaning, txt, ttl, ms,
+ * delist_url) stay in every row. */
+static void trim_unlisted(json_t *checks)
+{
+	size_t i;
+	json_t *c;
+	json_array_foreach(checks, i, c) {
+		const char *st = json_string_value(json_object_get(c, "status"));
+		if (st && strcmp(st, "listed") != 0) {
+			json_object_del(c, "duration");
+			json_object_del(c, "lookup_url");
+			json_object_del(c, "self_service");
+		}
+	}
+}
+
 /* Runs the live check for ip and adds ip, sent, note, checks to doc. */
 static enum perr live_check(struct request *req, const char *ip, unsigned flags, json_t *doc)
 {
@@ -134,6 +152,7 @@ static enum perr live_check(struct request *req, const char *ip, unsigned flags,
 	if (rc != PERR_OK)
 		return rc;
 	json_t *checks = dnsbl_results_to_json(rep);
+	trim_unlisted(checks);
 	if (checks == NULL ||
 	    json_object_set_new(doc, "ip", json_string(rep->ip)) ||
 	    json_object_set_new(doc, "sent", json_boolean(rep->sent)) ||
