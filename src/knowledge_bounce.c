@@ -1,6 +1,7 @@
 /* Loads db/knowledge/bounce_*.hdf into struct bounce_knowledge. The only
  * bounce file that sees ClearSilver (for the HDF reader) or the disk. */
 #include "knowledge_bounce.h"
+#include "neo_error.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -363,16 +364,9 @@ static enum perr load_file(struct loader *l, const char *path)
 	HDF *hdf = NULL;
 	enum perr e = PERR_OK;
 	l->file = path;
-	if (hdf_init(&hdf) != STATUS_OK)
-		return PERR_NOMEM;
-	NEOERR *ne = hdf_read_file(hdf, path);
-	if (ne != STATUS_OK) {
-		STRING s;
-		string_init(&s);
-		nerr_error_string(ne, &s);
-		e = fail(l, PERR_CONFIG, "%s", s.buf ? s.buf : "HDF parse error");
-		string_clear(&s);
-		nerr_ignore(&ne);
+	char why[512];
+	if (neo_hdf_read(&hdf, path, 0, why, sizeof why) != PERR_OK) {
+		e = fail(l, PERR_CONFIG, "%s", why);
 		goto out;
 	}
 	for (HDF *sec = hdf_obj_child(hdf); sec && e == PERR_OK; sec = hdf_obj_next(sec)) {
