@@ -65,8 +65,9 @@ cat <<MSG
 MSG
 if [ "$demo" = "1" ]; then
 	cat <<MSG
-  demo customer:  login demo   password demo-customer-pw
-  demo admin:     login admin  password demo-admin-pw
+  demo customer:  login demo     password demo-customer-pw
+  second customer: login florist password demo-florist-pw
+  demo admin:     login admin    password demo-admin-pw
 MSG
 fi
 echo "  Ctrl-C stops it."
