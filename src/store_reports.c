@@ -61,13 +61,12 @@ static char *doc_text(sqlite3_stmt *s, int col)
 	z.avail_in = (uInt)sqlite3_column_bytes(s, col);
 	size_t cap = 16384, len = 0;
 	char *out = malloc(cap);
-	int rc = Z_OK;
-	while (out && rc == Z_OK) {
-		if (cap - len < 2) {
+	int rc = out ? Z_OK : Z_MEM_ERROR;
+	while (rc == Z_OK) {
+		if (cap - len < 2) {   /* full: double, up to DOC_MAX */
 			char *bigger = cap < DOC_MAX ? realloc(out, cap * 2) : NULL;
 			if (bigger == NULL) {
-				free(out);
-				out = NULL;
+				rc = Z_MEM_ERROR;
 				break;
 			}
 			out = bigger;
@@ -79,7 +78,7 @@ static char *doc_text(sqlite3_stmt *s, int col)
 		len = cap - 1 - z.avail_out;
 	}
 	inflateEnd(&z);
-	if (out == NULL || rc != Z_STREAM_END) {
+	if (rc != Z_STREAM_END) {
 		free(out);
 		return NULL;
 	}
