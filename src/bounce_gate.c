@@ -218,17 +218,17 @@ static int alt_lits(const char *p, const char *end, struct bounce_gate *g, int b
 	return -1;
 }
 
-/* A sequence with top-level alternatives: every one must give literals. */
-static int seq_lits(const char *p, const char *end, struct bounce_gate *g, int base)
+/* The end of the top-level alternative of a regex that starts at p: the
+ * next '|' outside groups and classes, or end. */
+static const char *alt_end(const char *p, const char *end)
 {
-	const char *a = p;
 	int depth = 0;
-	for (const char *q = p; q <= end; q++) {
-		if (q < end && *q == '\\') {
+	for (const char *q = p; q < end; q++) {
+		if (*q == '\\') {
 			q++;
 			continue;
 		}
-		if (q < end && *q == '[') {
+		if (*q == '[') {
 			q++;
 			if (q < end && *q == '^')
 				q++;
@@ -241,17 +241,27 @@ static int seq_lits(const char *p, const char *end, struct bounce_gate *g, int b
 			}
 			continue;
 		}
-		if (q < end && *q == '(')
+		if (*q == '(')
 			depth++;
-		else if (q < end && *q == ')')
+		else if (*q == ')')
 			depth--;
-		else if (q == end || (*q == '|' && depth == 0)) {
-			if (alt_lits(a, q, g, base) != 0)
-				return -1;
-			a = q + 1;
-		}
+		else if (*q == '|' && depth == 0)
+			return q;
 	}
-	return 0;
+	return end;
+}
+
+/* A sequence with top-level alternatives: every one must give literals. */
+static int seq_lits(const char *p, const char *end, struct bounce_gate *g, int base)
+{
+	for (const char *a = p;;) {
+		const char *q = alt_end(a, end);
+		if (alt_lits(a, q, g, base) != 0)
+			return -1;
+		if (q >= end)
+			return 0;
+		a = q + 1;
+	}
 }
 
 void bounce_gate_derive(const char *src, struct bounce_gate *g)
@@ -259,32 +269,6 @@ void bounce_gate_derive(const char *src, struct bounce_gate *g)
 	memset(g, 0, sizeof *g);
 	if (seq_lits(src, src + strlen(src), g, 0) != 0)
 		memset(g, 0, sizeof *g);
-}
-
-/* memchr for the literal's rarest byte, then compare around it: glibc's
- * memchr is vectorised, memmem has a large per-call cost for the short
- * subjects (a rejection line) that dominate here. */
-static int has_lit(const char *s, size_t n, const char *lit, size_t len, size_t a)
-{
-	if (n < len)
-		return 0;
-	const char *p = s + a, *end = s + (n - len) + a + 1;
-	while (p < end && (p = memchr(p, lit[a], (size_t)(end - p))) != NULL) {
-		if (memcmp(p - a, lit, len) == 0)
-			return 1;
-		p++;
-	}
-	return 0;
-}
-
-int bounce_gate_pass(const struct bounce_gate *g, const char *s, size_t n)
-{
-	if (g->n == 0)
-		return 1;
-	for (int i = 0; i < g->n; i++)
-		if (has_lit(s, n, g->lit[i], g->len[i], g->anchor[i]))
-			return 1;
-	return 0;
 }
 
 /* ---- longest match of a regex ---- */
@@ -482,40 +466,18 @@ static int alt_maxlen(const char *p, const char *end)
 
 static int seq_maxlen(const char *p, const char *end)
 {
-	const char *a = p;
-	int best = 0, depth = 0;
-	for (const char *q = p; q <= end; q++) {
-		if (q < end && *q == '\\') {
-			q++;
-			continue;
-		}
-		if (q < end && *q == '[') {
-			q++;
-			if (q < end && *q == '^')
-				q++;
-			if (q < end && *q == ']')
-				q++;
-			while (q < end && *q != ']') {
-				if (*q == '\\')
-					q++;
-				q++;
-			}
-			continue;
-		}
-		if (q < end && *q == '(')
-			depth++;
-		else if (q < end && *q == ')')
-			depth--;
-		else if (q == end || (*q == '|' && depth == 0)) {
-			int l = alt_maxlen(a, q);
-			if (l < 0)
-				return -1;
-			if (l > best)
-				best = l;
-			a = q + 1;
-		}
+	int best = 0;
+	for (const char *a = p;;) {
+		const char *q = alt_end(a, end);
+		int l = alt_maxlen(a, q);
+		if (l < 0)
+			return -1;
+		if (l > best)
+			best = l;
+		if (q >= end)
+			return best;
+		a = q + 1;
 	}
-	return best;
 }
 
 int bounce_gate_maxlen(const char *src)

@@ -74,10 +74,6 @@ struct bounce_occs {
  * no literal of 3+ bytes, g->n is 0 (the pattern always runs). */
 void bounce_gate_derive(const char *src, struct bounce_gate *g);
 
-/* True when lower-cased text s (n bytes) contains one of g's literals, or
- * when g has none. */
-int bounce_gate_pass(const struct bounce_gate *g, const char *s, size_t n);
-
 /* The longest text regex src can match, in bytes (non-UTF mode), or -1
  * when it is unbounded or the source uses something not understood here
  * (then no bound is assumed). */
