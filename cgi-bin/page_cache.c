@@ -6,7 +6,7 @@
 #include "page_cache.h"
 
 #define SLOTS 64          /* ~64 x 20 KB per worker */
-#define KEY_MAX 160
+#define KEY_MAX 256
 
 struct slot {
 	char key[KEY_MAX];

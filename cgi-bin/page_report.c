@@ -67,7 +67,7 @@ void page_report(struct request *req)
 {
 	struct report_stored r;
 	json_t *doc = NULL;
-	char key[160];
+	char key[256];
 	int cacheable = req->session == NULL;   /* logged-in pages carry the user's name */
 	memset(&r, 0, sizeof r);
 	if (cacheable && token_ok(req->args[0]) && store_report_get(req->app->store, req->args[0], 0, &r) == PERR_OK) {
