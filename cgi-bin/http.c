@@ -168,6 +168,17 @@ static int has_encoded_nul(const char *s, size_t len)
 	return 0;
 }
 
+/* An upper bound of the name=value pairs the CGI kit will make of s: it
+ * walks every earlier value of a repeated name for each new one, so
+ * "a=&a=&..." in a 256 KiB body costs seconds of CPU. */
+static size_t count_params(const char *s, size_t len)
+{
+	size_t n = len > 0;
+	for (size_t i = 0; i < len; i++)
+		n += s[i] == '&';
+	return n;
+}
+
 /* Reads exactly len body bytes (len already checked against the limit). */
 static int read_body(struct request *req, size_t len)
 {
@@ -221,6 +232,9 @@ int http_frontline(struct request *req, struct app *app, void *fcgx)
 		return 414;
 	if (qs && has_encoded_nul(qs, qlen))
 		return 400;
+	size_t nparams = qs ? count_params(qs, qlen) : 0;
+	if (nparams > LIMIT_FORM_PARAMS)
+		return 400;
 	const char *cookie = http_param(req, "HTTP_COOKIE");
 	if (cookie && strlen(cookie) > LIMIT_COOKIE_BYTES)
 		return 400;
@@ -246,6 +260,8 @@ int http_frontline(struct request *req, struct app *app, void *fcgx)
 	if (rc != 0)
 		return rc;
 	if (has_encoded_nul(req->body, req->body_len) || memchr(req->body, '\0', req->body_len))
+		return 400;
+	if (nparams + count_params(req->body, req->body_len) > LIMIT_FORM_PARAMS)
 		return 400;
 	return 0;
 }

@@ -11,6 +11,7 @@
 #define LIMIT_PATH_BYTES        1024           /* request path */
 #define LIMIT_QUERY_BYTES       4096           /* query string */
 #define LIMIT_COOKIE_BYTES      4096           /* Cookie header */
+#define LIMIT_FORM_PARAMS       256            /* name=value pairs in query + body (the CGI kit is quadratic in repeated names) */
 #define LIMIT_FIELD_SHORT       256            /* login, ip, ticket, ... */
 #define LIMIT_TICKET_CHARS      32             /* ticket reference [A-Za-z0-9-] */
 #define LIMIT_DNS_TIMEOUT_MS    3000           /* default total DNS deadline */
