@@ -6,7 +6,7 @@
 #include "page_cache.h"
 
 #define SLOTS 64          /* ~64 x 20 KB per worker */
-#define KEY_MAX 256
+#define KEY_MAX PAGE_CACHE_KEY_MAX
 
 struct slot {
 	char key[KEY_MAX];

@@ -11,6 +11,7 @@
 struct request;
 
 #define PAGE_CACHE_CSRF_MARK "\x01" "csrf" "\x01"
+#define PAGE_CACHE_KEY_MAX 512   /* longer keys are not cached */
 
 /* Sends the cached page for key (200, text/html) with this visitor's CSRF
  * token; returns 0 when key is not cached. */

@@ -52,29 +52,34 @@ static int load(struct request *req, struct report_stored *r, json_t **doc, int 
 
 /* What an anonymous view of a report depends on besides the visitor's
  * CSRF token: the snapshot, whether a newer one exists, whether the visitor
- * holds it (recipient shown), the ISP picked for the SMTP advice and what
- * monitoring knows about the IP now. */
-static void cache_key(struct request *req, const struct report_stored *r, char *key, size_t len)
+ * holds it (recipient shown), the ISP picked for the SMTP advice, what
+ * monitoring knows about the IP now and, without site.base_url, the scheme,
+ * Host and port the ticket link is built from. Returns 0 when the key does
+ * not fit (the page is then not cached). */
+static int cache_key(struct request *req, const struct report_stored *r, char *key, size_t len)
 {
 	const struct field_value *isp = &req->fields[FIELD_ISP];
-	char monitor[64];
+	char monitor[64], origin[REPORT_LINK_MAX] = "";
 	report_monitor_signature(req, r, monitor, sizeof monitor);
-	snprintf(key, len, "r|%s|%s|%d|%s|%s", req->args[0], r->newer_token, check_is_holder(req, r),
-		 isp->state == FIELD_VALID ? isp->value : "", monitor);
+	if (req->app->cfg.site_base_url[0] == '\0')
+		report_link(req, "", origin, sizeof origin);
+	int n = snprintf(key, len, "r|%s|%s|%d|%s|%s|%s", req->args[0], r->newer_token, check_is_holder(req, r),
+			 isp->state == FIELD_VALID ? isp->value : "", monitor, origin);
+	return n > 0 && (size_t)n < len;
 }
 
 void page_report(struct request *req)
 {
 	struct report_stored r;
 	json_t *doc = NULL;
-	char key[256];
+	char key[PAGE_CACHE_KEY_MAX];
 	int cacheable = req->session == NULL;   /* logged-in pages carry the user's name */
 	memset(&r, 0, sizeof r);
-	if (cacheable && token_ok(req->args[0]) && store_report_get(req->app->store, req->args[0], 0, &r) == PERR_OK) {
-		cache_key(req, &r, key, sizeof key);
-		int hit = page_cache_send(req, key);
+	if (cacheable) {
+		cacheable = token_ok(req->args[0]) && store_report_get(req->app->store, req->args[0], 0, &r) == PERR_OK &&
+			    cache_key(req, &r, key, sizeof key);
 		free(r.doc);
-		if (hit)
+		if (cacheable && page_cache_send(req, key))
 			return;
 	}
 	if (!load(req, &r, &doc, 0))

@@ -140,11 +140,11 @@ static void fill_selfreport(struct request *req, struct view *v, const char *pro
 
 /* The absolute link to paste into a ticket: site.base_url, else the
  * request's host (checked: it came from the client) and port. */
-static void fill_link(struct request *req, struct view *v, const char *token)
+void report_link(struct request *req, const char *token, char *buf, size_t len)
 {
 	const char *base = req->app->cfg.site_base_url;
 	if (*base) {
-		view_setf(v, "report.url", "%s/r/%s", base, token);
+		snprintf(buf, len, "%s/r/%s", base, token);
 		return;
 	}
 	const char *host = http_param(req, "HTTP_HOST"), *port = http_param(req, "SERVER_PORT");
@@ -154,13 +154,20 @@ static void fill_link(struct request *req, struct view *v, const char *token)
 		      strchr(".-:[]", *p)))
 			ok = 0;
 	if (!ok) {
-		view_setf(v, "report.url", "/r/%s", token);
+		snprintf(buf, len, "/r/%s", token);
 		return;
 	}
 	int default_port = port == NULL || strspn(port, "0123456789") != strlen(port) ||
 			   !strcmp(port, req->tls ? "443" : "80") || strchr(host, ':') != NULL;
-	view_setf(v, "report.url", "%s://%s%s%s/r/%s", req->tls ? "https" : "http", host,
-		  default_port ? "" : ":", default_port ? "" : port, token);
+	snprintf(buf, len, "%s://%s%s%s/r/%s", req->tls ? "https" : "http", host,
+		 default_port ? "" : ":", default_port ? "" : port, token);
+}
+
+static void fill_link(struct request *req, struct view *v, const char *token)
+{
+	char url[REPORT_LINK_MAX];
+	report_link(req, token, url, sizeof url);
+	view_set(v, "report.url", url);
 }
 
 /* Monitoring already knows our server is listed: "we know since ...". */

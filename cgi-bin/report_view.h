@@ -13,6 +13,12 @@ struct view;
 
 enum perr report_view_fill(struct request *req, const struct report_stored *r, json_t *doc, struct view *v);
 
+/* The absolute link to the report for a ticket (site.base_url, else the
+ * request's scheme, Host and port): part of the page, so part of its
+ * cache key too. */
+#define REPORT_LINK_MAX 640   /* site.base_url (CONFIG_TEXT_MAX) + "/r/" + token */
+void report_link(struct request *req, const char *token, char *buf, size_t len);
+
 /* What monitoring currently knows about the report's IP, as a short string
  * (ids of its open listings) for the rendered-page cache key. */
 void report_monitor_signature(struct request *req, const struct report_stored *r, char *buf, size_t len);

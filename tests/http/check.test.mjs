@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startStack, Client, sqlite, ROOT } from '../lib/stack.mjs';
+import { startStack, Client, sqlite, rawRequest, ROOT } from '../lib/stack.mjs';
 import { startRbldnsd } from '../lib/rbldnsd.mjs';
 
 const fixture = (name) => readFileSync(`${ROOT}/tests/fixtures/http/${name}`, 'utf8');
@@ -252,6 +252,22 @@ test('cached report pages still carry each visitor their own csrf token', async 
   }
   const again = await (await a.get(loc)).text();
   assert.equal(again.match(/name="csrf" value="([^"]+)"/)[1], a.cookies.get('csrf'));
+});
+
+test('a cached report page never carries another request\'s Host in its ticket link', async () => {
+  const a = new Client(stack.base);
+  const { loc } = await reportOf(a, await check(a, { ip: '192.0.2.1' }));
+  // anonymous views of the report with a forged Host, on every worker
+  for (let i = 0; i < 8; i++) {
+    const r = await rawRequest(stack.port, `GET ${loc} HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n`);
+    assert.equal(r.status, 200);
+  }
+  for (let i = 0; i < 8; i++) {
+    const html = await (await new Client(stack.base).get(loc)).text();
+    const link = html.match(/id="report-link"[^>]*value="([^"]+)"/)[1];
+    assert.doesNotMatch(link, /evil\.example/);
+    assert.equal(link, `http://127.0.0.1:${stack.port}${loc}`);
+  }
 });
 
 test('portalctl purge removes reports older than reports.retention_days', async () => {
