@@ -456,7 +456,10 @@ void http_send_error_with(struct request *req, int status, const char *extra)
 	char *html = NULL;
 	size_t len = 0;
 	if (v != NULL) {
-		http_view_common(req, v);
+		/* before http_parse the cookies are unknown: csrf_token() would
+		 * replace the visitor's csrf cookie and break their open forms */
+		if (req->kit != NULL)
+			http_view_common(req, v);
 		view_set_int(v, "error.status", status);
 		view_set(v, "error.title", http_status_text(status));
 		view_set(v, "error.ref", req->ref);

@@ -87,6 +87,16 @@ test('body over the limit: 413 without reading it, and the worker serves the nex
   assert.equal(next.status, 200);
 });
 
+test('a front-line refusal keeps the visitor\'s csrf cookie', async () => {
+  const c = new Client(stack.base);
+  const csrf = await c.csrfFrom('/');
+  const res = await c.post('/check', { csrf, bounce: 'A'.repeat(300 * 1024) });
+  assert.equal(res.status, 413);
+  assert.equal(res.headers.get('set-cookie'), null, 'no cookie replaced');
+  // the form the visitor still has open keeps working
+  assert.equal((await c.post('/check', { csrf, ip: '192.0.2.1' })).status, 303);
+});
+
 test('a claimed length above the limit is refused before any body arrives', async () => {
   const r = await rawRequest(stack.port,
     'POST /check HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n' +
