@@ -197,6 +197,20 @@ static int read_body(struct request *req, size_t len)
 	return 0;
 }
 
+/* The CGI kit parses a body only when its type is exactly
+ * "application/x-www-form-urlencoded" (parameters after ';' allowed);
+ * anything else would arrive as an empty form, so it is refused here. */
+static int is_form_type(const char *ct)
+{
+	static const char form[] = "application/x-www-form-urlencoded";
+	if (ct == NULL || strncmp(ct, form, sizeof form - 1) != 0)
+		return 0;
+	const char *rest = ct + sizeof form - 1;
+	while (*rest == ' ')
+		rest++;
+	return *rest == '\0' || *rest == ';';
+}
+
 int http_frontline(struct request *req, struct app *app, void *fcgx)
 {
 	memset(req, 0, sizeof *req);
@@ -254,7 +268,7 @@ int http_frontline(struct request *req, struct app *app, void *fcgx)
 	if (n > app->cfg.body_limit)
 		return 413;
 	const char *ct = http_param(req, "CONTENT_TYPE");
-	if (n > 0 && (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0))
+	if (n > 0 && !is_form_type(ct))
 		return 415;
 	int rc = read_body(req, (size_t)n);
 	if (rc != 0)

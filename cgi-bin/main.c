@@ -20,6 +20,7 @@
 
 #include "demo.h"
 #include "log.h"
+#include "password.h"
 #include "worker.h"
 
 #define MAX_WORKERS 64
@@ -84,6 +85,7 @@ static pid_t spawn_worker(const char *conf, int listen_fd)
 	struct app app;
 	if (app_init(&app, conf) != 0)
 		_exit(3);
+	password_warm();
 	int rc = worker_run(&app, listen_fd);
 	app_free(&app);
 	_exit(rc);

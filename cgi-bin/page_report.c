@@ -9,6 +9,7 @@
 #include "csrf.h"
 #include "dnsbl.h"
 #include "http.h"
+#include "knowledge_isp.h"
 #include "log.h"
 #include "page_cache.h"
 #include "pages.h"
@@ -58,13 +59,16 @@ static int load(struct request *req, struct report_stored *r, json_t **doc, int 
  * not fit (the page is then not cached). */
 static int cache_key(struct request *req, const struct report_stored *r, char *key, size_t len)
 {
-	const struct field_value *isp = &req->fields[FIELD_ISP];
-	char monitor[64], origin[REPORT_LINK_MAX] = "";
+	/* the ISP the page will show, not the raw parameter: made-up values
+	 * would otherwise each take a cache slot */
+	const struct field_value *f = &req->fields[FIELD_ISP];
+	const struct isp_provider *isp = f->state == FIELD_VALID ? isp_by_provider(req->app->isp, f->value) : NULL;
+	char monitor[REPORT_MONITOR_SIG_MAX], origin[REPORT_LINK_MAX] = "";
 	report_monitor_signature(req, r, monitor, sizeof monitor);
 	if (req->app->cfg.site_base_url[0] == '\0')
 		report_link(req, "", origin, sizeof origin);
 	int n = snprintf(key, len, "r|%s|%s|%d|%s|%s|%s", req->args[0], r->newer_token, check_is_holder(req, r),
-			 isp->state == FIELD_VALID ? isp->value : "", monitor, origin);
+			 isp ? isp->id : "", monitor, origin);
 	return n > 0 && (size_t)n < len;
 }
 

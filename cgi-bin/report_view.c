@@ -91,8 +91,9 @@ static const struct isp_provider *pick_isp(struct request *req, const char *reci
 {
 	const struct isp_catalogue *cat = req->app->isp;
 	const struct field_value *f = &req->fields[FIELD_ISP];
-	if (f->state == FIELD_VALID)
-		return isp_by_provider(cat, f->value);
+	const struct isp_provider *picked = f->state == FIELD_VALID ? isp_by_provider(cat, f->value) : NULL;
+	if (picked)
+		return picked;   /* an unknown id counts as no choice (page_report's cache key relies on it) */
 	return recipient && *recipient ? isp_lookup_address(cat, recipient) : NULL;
 }
 

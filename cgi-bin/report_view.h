@@ -21,6 +21,7 @@ void report_link(struct request *req, const char *token, char *buf, size_t len);
 
 /* What monitoring currently knows about the report's IP, as a short string
  * (ids of its open listings) for the rendered-page cache key. */
+#define REPORT_MONITOR_SIG_MAX 200   /* 8 listing ids of up to 20 digits, comma-separated */
 void report_monitor_signature(struct request *req, const struct report_stored *r, char *buf, size_t len);
 
 #endif

@@ -32,20 +32,24 @@ int password_verify(const char *hash, const char *password)
 	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
+/* A fixed hash of a random string: verifying against it costs what a real
+ * verify costs and always fails. */
+static char dummy[PASSWORD_HASH_MAX];
+
+void password_warm(void)
+{
+	if (dummy[0] != '\0' || init_sodium() != 0)
+		return;
+	char random_pw[33];
+	unsigned char raw[16];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(random_pw, sizeof random_pw, raw, sizeof raw);
+	if (crypto_pwhash_str(dummy, random_pw, strlen(random_pw), PW_OPS, PW_MEM) != 0)
+		dummy[0] = '\0';
+}
+
 void password_burn(const char *password)
 {
-	/* A fixed hash of a random string: verifying against it costs what a
-	 * real verify costs and always fails. */
-	static char dummy[PASSWORD_HASH_MAX];
-	if (dummy[0] == '\0') {
-		char random_pw[33];
-		unsigned char raw[16];
-		if (init_sodium() != 0)
-			return;
-		randombytes_buf(raw, sizeof raw);
-		sodium_bin2hex(random_pw, sizeof random_pw, raw, sizeof raw);
-		if (crypto_pwhash_str(dummy, random_pw, strlen(random_pw), PW_OPS, PW_MEM) != 0)
-			return;
-	}
+	password_warm();
 	(void)password_verify(dummy, password);
 }

@@ -20,4 +20,8 @@ int password_verify(const char *hash, const char *password);
 /* Burns the same time as a verify, for unknown logins (no enumeration). */
 void password_burn(const char *password);
 
+/* Prepares password_burn's dummy hash, so that even the first unknown
+ * login of a process costs one hash, not two. Workers call it at start. */
+void password_warm(void);
+
 #endif

@@ -187,3 +187,13 @@ test('a request with very many headers is still served', async () => {
   assert.equal(r.status, 200);
   assert.match(r.body, /"database":true/);
 });
+
+test('a form body the CGI kit would not parse is refused (415), not read as empty', async () => {
+  for (const type of ['Application/X-WWW-Form-Urlencoded', 'application/x-www-form-urlencodedX', 'text/plain']) {
+    const res = await get('/check', { method: 'POST', body: 'ip=192.0.2.1', headers: { 'content-type': type } });
+    assert.equal(res.status, 415, type);
+  }
+  const ok = await get('/check', { method: 'POST', body: 'ip=192.0.2.1',
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' } });
+  assert.equal(ok.status, 403, 'parsed (and then refused for its missing csrf token)');
+});
