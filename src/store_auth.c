@@ -15,6 +15,25 @@ static void fill_user(sqlite3_stmt *s, int col, struct auth_user *u)
 	u->disabled = sqlite3_column_int(s, col + 5);
 }
 
+/* Steps a bound statement whose row is (text, then fill_user's columns):
+ * copies the text into first and the user into *user, then resets it.
+ * PERR_NOT_FOUND when there is no row. */
+static enum perr user_row(struct store *st, sqlite3_stmt *s, char *first, size_t firstlen,
+			  struct auth_user *user, const char *where)
+{
+	int rc = sqlite3_step(s);
+	enum perr out = PERR_NOT_FOUND;
+	if (rc == SQLITE_ROW) {
+		store_col_text(s, 0, first, firstlen);
+		fill_user(s, 1, user);
+		out = PERR_OK;
+	} else if (rc != SQLITE_DONE) {
+		out = store_fail(st, where);
+	}
+	sqlite3_reset(s);
+	return out;
+}
+
 enum perr store_session_lookup(struct store *st, const uint8_t id_hash[32], long long now,
 			       struct auth_user *user, char *csrf, size_t csrflen)
 {
@@ -29,17 +48,7 @@ enum perr store_session_lookup(struct store *st, const uint8_t id_hash[32], long
 		return PERR_DB;
 	sqlite3_bind_blob(s, 1, id_hash, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, now);
-	int rc = sqlite3_step(s);
-	enum perr out = PERR_NOT_FOUND;
-	if (rc == SQLITE_ROW) {
-		store_col_text(s, 0, csrf, csrflen);
-		fill_user(s, 1, user);
-		out = PERR_OK;
-	} else if (rc != SQLITE_DONE) {
-		out = store_fail(st, "session lookup");
-	}
-	sqlite3_reset(s);
-	return out;
+	return user_row(st, s, csrf, csrflen, user, "session lookup");
 }
 
 enum perr store_customer_ensure(struct store *st, const char *name, long long *id)
@@ -116,17 +125,7 @@ enum perr store_user_by_login(struct store *st, const char *login, struct auth_u
 	if (s == NULL)
 		return PERR_DB;
 	store_bind_text(s, 1, login);
-	int rc = sqlite3_step(s);
-	enum perr out = PERR_NOT_FOUND;
-	if (rc == SQLITE_ROW) {
-		store_col_text(s, 0, hash, hashlen);
-		fill_user(s, 1, user);
-		out = PERR_OK;
-	} else if (rc != SQLITE_DONE) {
-		out = store_fail(st, "user lookup");
-	}
-	sqlite3_reset(s);
-	return out;
+	return user_row(st, s, hash, hashlen, user, "user lookup");
 }
 
 static enum perr end_user_sessions(struct store *st, const char *login)
