@@ -10,6 +10,29 @@ static int quant_max(const char **pp, const char *end);
 static int len_add(int a, int b);
 static int len_mul(int a, int m);
 
+/* The ']' closing the character class that starts at p ('['), stepping
+ * over escapes and POSIX classes such as [:alpha:]; end when unclosed. */
+static const char *class_end(const char *p, const char *end)
+{
+	const char *q = p + 1;
+	if (q < end && *q == '^')
+		q++;
+	if (q < end && *q == ']')
+		q++;
+	while (q < end && *q != ']') {
+		if (*q == '\\') {
+			q++;
+		} else if (*q == '[' && q + 1 < end && q[1] == ':') {
+			const char *e = memmem(q + 2, (size_t)(end - q - 2), ":]", 2);
+			if (e == NULL)
+				return end;
+			q = e + 1;
+		}
+		q++;
+	}
+	return q < end ? q : end;
+}
+
 /* End of the group starting at p ('('), or NULL if unbalanced. */
 static const char *group_end(const char *p, const char *end)
 {
@@ -20,16 +43,7 @@ static const char *group_end(const char *p, const char *end)
 			continue;
 		}
 		if (*p == '[') {
-			p++;
-			if (p < end && *p == '^')
-				p++;
-			if (p < end && *p == ']')
-				p++;
-			while (p < end && *p != ']') {
-				if (*p == '\\')
-					p++;
-				p++;
-			}
+			p = class_end(p, end);
 			continue;
 		}
 		if (*p == '(')
@@ -134,16 +148,7 @@ static int alt_lits(const char *p, const char *end, struct bounce_gate *g, int b
 				lit = c;
 			p += 2;
 		} else if (*p == '[') {
-			const char *q = p + 1;
-			if (q < end && *q == '^')
-				q++;
-			if (q < end && *q == ']')
-				q++;
-			while (q < end && *q != ']') {
-				if (*q == '\\')
-					q++;
-				q++;
-			}
+			const char *q = class_end(p, end);
 			p = q < end ? q + 1 : end;
 		} else if (*p == '(') {
 			const char *e = group_end(p, end);
@@ -229,16 +234,7 @@ static const char *alt_end(const char *p, const char *end)
 			continue;
 		}
 		if (*q == '[') {
-			q++;
-			if (q < end && *q == '^')
-				q++;
-			if (q < end && *q == ']')
-				q++;
-			while (q < end && *q != ']') {
-				if (*q == '\\')
-					q++;
-				q++;
-			}
+			q = class_end(q, end);
 			continue;
 		}
 		if (*q == '(')
@@ -385,22 +381,7 @@ static int alt_maxlen(const char *p, const char *end)
 				atom = 1; /* an escaped punctuation character */
 			}
 		} else if (*p == '[') {
-			const char *q = p + 1;
-			if (q < end && *q == '^')
-				q++;
-			if (q < end && *q == ']')
-				q++;
-			while (q < end && *q != ']') {
-				if (*q == '\\')
-					q++;
-				else if (*q == '[' && q + 1 < end && q[1] == ':') {
-					const char *e = strstr(q, ":]");
-					if (e == NULL || e >= end)
-						return -1;
-					q = e + 1;
-				}
-				q++;
-			}
+			const char *q = class_end(p, end);
 			if (q >= end)
 				return -1;
 			p = q + 1;
