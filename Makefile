@@ -1,5 +1,5 @@
 # Blacklist Help Desk: GNU make build.
-# Targets: all deps run test test-asan fuzz bench lint install clean.
+# Targets: all deps run test test-asan test-fresh fuzz bench lint install clean.
 # Each module adds its objects, binaries and tests in mk/<module>.mk.
 
 PREFIX  ?= /usr/local
@@ -19,8 +19,13 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wcast-qual -Wformat=2 -Wno-format-nonliteral -Werror=implicit-function-declaration
 OPT     ?= -O2 -g
 PKGS    := libcares sqlite3 libsodium jansson libpcre2-8
+# pkg-config is asked when make reads this file. On a fresh machine the
+# packages arrive only when `deps` runs, so the targets that install (run,
+# test, test-asan, fuzz, bench) build in a second make that reads the flags
+# after the install; a direct build without them stops with a clear error.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+NEED_PKGS   = $(if $(PKG_LIBS),,$(error pkg-config does not know $(PKGS): run 'make deps' first (make run and make test do it)))
 CPPFLAGS += -Isrc -I$(OUT)/build/gen -I/usr/include/ClearSilver $(PKG_CFLAGS) \
             -DPORTAL_DATADIR=\"$(CURDIR)\" -DPORTAL_VERSION=\"$(VERSION)\"
 CFLAGS   += $(CSTD) $(WARN) $(OPT) -fstack-protector-strong -D_FORTIFY_SOURCE=2
@@ -49,7 +54,7 @@ include $(sort $(wildcard mk/*.mk))
 bins: $(BINS)
 
 $(OBJDIR)/%.o: %.c
-	@mkdir -p $(dir $@)
+	@mkdir -p $(dir $@)$(NEED_PKGS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(shell find $(OBJDIR) -name '*.d' 2>/dev/null)
@@ -76,17 +81,26 @@ build-fuzz/%: tests/fuzz/%.c $(CORE_SRCS)
 deps:
 	@scripts/deps.sh
 
-run: deps all
+SUBMAKE = $(MAKE) --no-print-directory
+
+run: deps
+	@$(SUBMAKE) all
 	@OUT="$(OUT)" scripts/run.sh --port "$(PORT)" --conf "$(CONF)"
 
 TEST_ENV = OUT="$(OUT)" UNIT_TESTS="$(UNIT_TESTS)" FUZZERS="$(FUZZERS)"
 
-test: deps all unit-tests fuzz-replay-bins
-	@$(TEST_ENV) scripts/test.sh
+test: deps
+	@$(SUBMAKE) all unit-tests fuzz-replay-bins
+	@$(SUBMAKE) test-run
 
 test-asan: deps
-	$(MAKE) OUT=build-asan SAN=1 all unit-tests fuzz-replay-bins
-	@$(MAKE) --no-print-directory OUT=build-asan SAN=1 test-run
+	@$(SUBMAKE) OUT=build-asan SAN=1 all unit-tests fuzz-replay-bins
+	@$(SUBMAKE) OUT=build-asan SAN=1 test-run
+
+# The whole suite in a brand-new minimal Debian 12 root (debootstrap), as a
+# newcomer's machine would run it: scripts/test-fresh.sh.
+test-fresh:
+	@scripts/test-fresh.sh
 
 test-run:
 	@$(TEST_ENV) SAN="$(SAN)" scripts/test.sh
@@ -94,14 +108,16 @@ test-run:
 unit-tests: $(UNIT_TESTS)
 
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
-fuzz: deps $(FUZZERS:%=build-fuzz/%)
+fuzz: deps
+	@$(SUBMAKE) $(FUZZERS:%=build-fuzz/%)
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # The normal build replays fuzz corpora through a plain driver (tests/fuzz/replay.c),
 # so make test needs no clang; make fuzz builds the real libFuzzer binaries.
 fuzz-replay-bins: $(FUZZERS:%=$(OUT)/build/replay/%)
 
-bench: deps all
+bench: deps
+	@$(SUBMAKE) all
 	@scripts/bench.sh
 
 lint:
@@ -122,4 +138,4 @@ clean:
 # keep objects of unit tests and fuzz replays between runs
 .SECONDARY:
 
-.PHONY: all bins deps run test test-asan test-run unit-tests fuzz fuzz-replay-bins bench lint install clean
+.PHONY: all bins deps run test test-asan test-fresh test-run unit-tests fuzz fuzz-replay-bins bench lint install clean

@@ -111,11 +111,12 @@ port=18191
 scripts/nginx-conf.sh "$dir" "$port" "$top/static" "$dir/portal.sock" > "$dir/nginx.conf"
 nginx -c "$dir/nginx.conf" -p "$dir" -e "$dir/nginx-error.log" & pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-http=$(node --input-type=module - "http://127.0.0.1:$port" "$requests" <<'JS'
+http=$(node --input-type=module - "http://127.0.0.1:$port" "$requests" "$top" <<'JS'
 const [base, n] = [process.argv[2], Number(process.argv[3])];
+const { setCookies } = await import(`${process.argv[4]}/tests/lib/stack.mjs`);
 let cookies = new Map();
 const jar = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-const keep = (r) => { for (const c of r.headers.getSetCookie()) { const [p] = c.split(';'); const i = p.indexOf('=');
+const keep = (r) => { for (const c of setCookies(r)) { const [p] = c.split(';'); const i = p.indexOf('=');
   cookies.set(p.slice(0, i), p.slice(i + 1)); } };
 let r = await fetch(`${base}/login`); keep(r);
 const csrf = (await r.text()).match(/name="csrf" value="([^"]+)"/)[1];

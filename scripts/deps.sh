@@ -2,7 +2,7 @@
 # Installs the Debian packages the portal and its tests need, only the
 # missing ones (dpkg-query first), through sudo when not root.
 set -eu
-BUILD="make gcc clang pkg-config libfcgi-dev clearsilver-dev libc-ares-dev libsqlite3-dev sqlite3
+BUILD="make gcc libc6-dev clang pkg-config libfcgi-dev clearsilver-dev libc-ares-dev libsqlite3-dev sqlite3
  libsodium-dev libjansson-dev libpcre2-dev libgmime-3.0-dev zlib1g-dev"
 RUN="nginx-light"
 TEST="libcmocka-dev rbldnsd postfix-sqlite apache2 chromium nodejs npm libclang-rt-14-dev
@@ -28,7 +28,14 @@ fi
 [ -z "$missing" ] && exit 0
 
 SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null 2>&1 || {
+		echo "Missing packages:$missing" >&2
+		echo "Run make as root, or install sudo, to install them." >&2
+		exit 1
+	}
+	SUDO="sudo"
+fi
 echo "Installing:$missing"
 # postfix-sqlite pulls in postfix: keep it unconfigured (the mail service
 # itself is not run; tests only use postmap).

@@ -5,7 +5,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { startStack, Client, sqlite, bin } from '../lib/stack.mjs';
+import { startStack, Client, sqlite, bin, setCookies } from '../lib/stack.mjs';
 
 const DEMO = { login: 'demo', password: 'demo-customer-pw' };
 const OTHER = { login: 'florist', password: 'demo-florist-pw' };
@@ -61,7 +61,7 @@ describe('login and logout', () => {
   test('good login: 303 to /forwards, a hardened cookie, only its hash stored', async () => {
     const { c, res } = await login(DEMO);
     assert.equal(res.headers.get('location'), '/forwards');
-    const cookie = res.headers.getSetCookie().find((s) => s.startsWith('sid='));
+    const cookie = setCookies(res).find((s) => s.startsWith('sid='));
     assert.ok(cookie, 'sid cookie set');
     assert.match(cookie, /^sid=[A-Za-z0-9_-]{43};/, '256-bit id, base64url');
     assert.match(cookie, /; HttpOnly/);
@@ -88,7 +88,7 @@ describe('login and logout', () => {
       const res = await c.post('/login', { ...form, csrf });
       const html = await res.text();
       answers.push({ status: res.status, message: html.match(/<p class="notice warn" role="alert">([^<]*)/)?.[1] });
-      assert.equal(res.headers.getSetCookie().filter((s) => s.startsWith('sid=')).length, 0);
+      assert.equal(setCookies(res).filter((s) => s.startsWith('sid=')).length, 0);
     }
     assert.equal(answers[0].status, 422);
     assert.deepEqual(answers[0], answers[1]);
@@ -125,7 +125,7 @@ describe('login and logout', () => {
     const res = await c.post('/logout', { csrf });
     assert.equal(res.status, 303);
     assert.equal(res.headers.get('location'), '/');
-    assert.ok(res.headers.getSetCookie().some((s) => /^sid=;.*Max-Age=0/.test(s)));
+    assert.ok(setCookies(res).some((s) => /^sid=;.*Max-Age=0/.test(s)));
     assert.equal(c.cookies.has('sid'), false);
     const replay = new Client(stack.base);
     replay.cookies.set('sid', sid);
@@ -346,7 +346,7 @@ describe('login throttling', () => {
     const retry = Number(res.headers.get('retry-after'));
     assert.ok(retry > 0 && retry <= 900, `Retry-After ${retry}`);
     assert.match(await res.text(), /Too many failed attempts/);
-    assert.equal(res.headers.getSetCookie().filter((s) => s.startsWith('sid=')).length, 0);
+    assert.equal(setCookies(res).filter((s) => s.startsWith('sid=')).length, 0);
     // other accounts from the same address are not locked by this one
     const ok = new Client(stack.base);
     const t = await ok.csrfFrom('/login');
@@ -387,7 +387,7 @@ describe('behind TLS (site.behind_tls = 1)', () => {
     const csrf = await c.csrfFrom('/login');
     const res = await c.post('/login', { ...DEMO, csrf });
     assert.equal(res.status, 303);
-    const cookie = res.headers.getSetCookie().find((s) => s.startsWith('sid='));
+    const cookie = setCookies(res).find((s) => s.startsWith('sid='));
     assert.match(cookie, /; HttpOnly; SameSite=Lax; Max-Age=7200; Secure$/);
     const left = Number(sqlite(tls.dbPath, 'SELECT max(expires) - unixepoch() FROM sessions'));
     assert.ok(left > 7100 && left <= 7200, `session expires in ${left}s`);

@@ -121,12 +121,21 @@ export function rawRequest(port, text, timeoutMs = 5000) {
   });
 }
 
+// Every Set-Cookie line of a fetch() response. Node 20 has
+// Headers.getSetCookie(); Debian 12's Node 18 joins the lines with ", ",
+// so split there, but only before a "name=" (an Expires date has commas).
+export function setCookies(res) {
+  if (typeof res.headers.getSetCookie === 'function') return res.headers.getSetCookie();
+  const joined = res.headers.get('set-cookie');
+  return joined ? joined.split(/,\s*(?=[!#$%&'*+.^_`|~0-9A-Za-z-]+=)/) : [];
+}
+
 // A tiny cookie jar over fetch: keeps Set-Cookie values between calls.
 export class Client {
   constructor(base) { this.base = base; this.cookies = new Map(); }
   cookieHeader() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
   remember(res) {
-    for (const c of res.headers.getSetCookie ? res.headers.getSetCookie() : []) {
+    for (const c of setCookies(res)) {
       const [pair] = c.split(';');
       const i = pair.indexOf('=');
       const name = pair.slice(0, i).trim(), value = pair.slice(i + 1).trim();
