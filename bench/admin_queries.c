@@ -7,10 +7,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "store.h"
-#include "store_admin.h"
-#include "store_dnsbl.h"
-#include "store_monitor.h"
+#include "store/store.h"
+#include "store/store_admin.h"
+#include "store/store_dnsbl.h"
+#include "store/store_monitor.h"
 
 #define RUNS 15
 

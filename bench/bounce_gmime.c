@@ -11,7 +11,7 @@
 
 #include <gmime/gmime.h>
 
-#include "bounce_mime.h"
+#include "bounce/internal/bounce_mime.h"
 
 static char *slurp(const char *path, size_t *len)
 {

@@ -8,8 +8,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "bounce.h"
-#include "limits.h"
+#include "bounce/bounce.h"
+#include "core/limits.h"
 
 #ifndef PORTAL_DATADIR
 #define PORTAL_DATADIR "."

@@ -4,7 +4,7 @@
 #ifndef PORTAL_APP_H
 #define PORTAL_APP_H
 
-#include "config.h"
+#include "core/config.h"
 
 struct store;
 struct render;

@@ -4,16 +4,16 @@
 #include <time.h>
 
 #include "app.h"
-#include "bounce.h"
+#include "bounce/bounce.h"
 #include "check.h"
 #include "csrf.h"
-#include "dnsbl.h"
-#include "explain.h"
+#include "dnsbl/dnsbl.h"
+#include "explain/explain.h"
 #include "http.h"
-#include "ipaddr.h"
-#include "log.h"
+#include "core/ipaddr.h"
+#include "core/log.h"
 #include "session.h"
-#include "store_reports.h"
+#include "store/store_reports.h"
 
 #define HOLDER_COOKIE "holder"
 #define HOLDER_BYTES 32

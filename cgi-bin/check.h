@@ -7,8 +7,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "err.h"
-#include "store_reports.h"
+#include "core/err.h"
+#include "store/store_reports.h"
 
 struct request;
 

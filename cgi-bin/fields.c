@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "fields.h"
-#include "ipaddr.h"
-#include "limits.h"
+#include "core/ipaddr.h"
+#include "core/limits.h"
 
 typedef const char *(*validator)(const char *v, size_t len);
 

@@ -9,8 +9,8 @@
 
 #include "app.h"
 #include "http.h"
-#include "log.h"
-#include "neo_error.h"
+#include "core/log.h"
+#include "hdf/neo_error.h"
 #include "csrf.h"
 #include "session.h"
 

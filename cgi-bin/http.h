@@ -8,7 +8,7 @@
 #include <jansson.h>
 
 #include "fields.h"
-#include "limits.h"
+#include "core/limits.h"
 #include "render.h"
 
 struct app;

@@ -18,9 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "demo.h"
-#include "log.h"
-#include "password.h"
+#include "accounts/demo.h"
+#include "core/log.h"
+#include "core/password.h"
 #include "worker.h"
 
 #define MAX_WORKERS 64

@@ -1,11 +1,11 @@
 /* Knowledge and checkers a worker loads once: bounce patterns, the DNSBL
  * catalogue and its c-ares checker, consumer ISPs, explanation wording. */
-#include "bounce.h"
-#include "dnsbl.h"
-#include "explain.h"
-#include "knowledge_dnsbl.h"
-#include "knowledge_isp.h"
-#include "log.h"
+#include "bounce/bounce.h"
+#include "dnsbl/dnsbl.h"
+#include "explain/explain.h"
+#include "dnsbl/knowledge_dnsbl.h"
+#include "accounts/knowledge_isp.h"
+#include "core/log.h"
 #include "modules.h"
 
 static int load_failed(const char *what, const char *path, const char *err)

@@ -8,7 +8,7 @@
 #include "check.h"
 #include "csrf.h"
 #include "http.h"
-#include "log.h"
+#include "core/log.h"
 #include "pages.h"
 
 /* Re-renders the home form with what the customer typed and the problem

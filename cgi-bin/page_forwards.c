@@ -11,12 +11,12 @@
 #include "app.h"
 #include "csrf.h"
 #include "http.h"
-#include "knowledge_isp.h"
-#include "limits.h"
-#include "log.h"
+#include "accounts/knowledge_isp.h"
+#include "core/limits.h"
+#include "core/log.h"
 #include "pages.h"
 #include "session.h"
-#include "store_forwards.h"
+#include "store/store_forwards.h"
 
 static const struct isp_catalogue *isp_of(struct request *req)
 {

@@ -4,7 +4,7 @@
 #include "app.h"
 #include "http.h"
 #include "pages.h"
-#include "store.h"
+#include "store/store.h"
 
 void page_healthz(struct request *req)
 {

@@ -13,13 +13,13 @@
 #include "app.h"
 #include "csrf.h"
 #include "http.h"
-#include "limits.h"
-#include "log.h"
+#include "core/limits.h"
+#include "core/log.h"
 #include "pages.h"
-#include "password.h"
+#include "core/password.h"
 #include "session.h"
-#include "store_auth.h"
-#include "store_throttle.h"
+#include "store/store_auth.h"
+#include "store/store_throttle.h"
 
 #define THROTTLE_KEY_MAX (AUTH_LOGIN_MAX + 80)
 

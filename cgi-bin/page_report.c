@@ -7,14 +7,14 @@
 #include "app.h"
 #include "check.h"
 #include "csrf.h"
-#include "dnsbl.h"
+#include "dnsbl/dnsbl.h"
 #include "http.h"
-#include "knowledge_isp.h"
-#include "log.h"
+#include "accounts/knowledge_isp.h"
+#include "core/log.h"
 #include "page_cache.h"
 #include "pages.h"
 #include "report_view.h"
-#include "store_reports.h"
+#include "store/store_reports.h"
 
 /* Tokens are 32 base64url characters; anything else is simply not found. */
 static int token_ok(const char *t)

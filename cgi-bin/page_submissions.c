@@ -15,14 +15,14 @@
 
 #include "admin_link.h"
 #include "app.h"
-#include "csv.h"
+#include "admin/csv.h"
 #include "http.h"
-#include "ipaddr.h"
-#include "knowledge_dnsbl.h"
-#include "log.h"
+#include "core/ipaddr.h"
+#include "dnsbl/knowledge_dnsbl.h"
+#include "core/log.h"
 #include "pages.h"
 #include "session.h"
-#include "store_admin.h"
+#include "store/store_admin.h"
 
 #define SUBMISSIONS_PER_PAGE 50
 #define SUBMISSIONS_COUNT_CAP 10000     /* counts of filter combinations stop here */

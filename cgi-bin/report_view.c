@@ -5,16 +5,16 @@
 
 #include "app.h"
 #include "check.h"
-#include "explain.h"
+#include "explain/explain.h"
 #include "http.h"
-#include "knowledge_dnsbl.h"
-#include "knowledge_isp.h"
+#include "dnsbl/knowledge_dnsbl.h"
+#include "accounts/knowledge_isp.h"
 #include "render.h"
 #include "report_view.h"
 #include "session.h"
-#include "store_forwards.h"
-#include "store_monitor.h"
-#include "store_reports.h"
+#include "store/store_forwards.h"
+#include "store/store_monitor.h"
+#include "store/store_reports.h"
 
 static const char *jstr(json_t *o, const char *key)
 {

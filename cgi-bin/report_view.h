@@ -5,7 +5,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
-#include "err.h"
+#include "core/err.h"
 
 struct request;
 struct report_stored;

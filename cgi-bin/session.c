@@ -7,7 +7,7 @@
 #include "app.h"
 #include "csrf.h"
 #include "http.h"
-#include "log.h"
+#include "core/log.h"
 #include "session.h"
 
 void session_hash_id(const char *id, uint8_t out[32])

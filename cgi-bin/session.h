@@ -4,7 +4,7 @@
 #ifndef PORTAL_SESSION_H
 #define PORTAL_SESSION_H
 
-#include "store_auth.h"
+#include "store/store_auth.h"
 
 struct request;
 struct view;

@@ -4,12 +4,12 @@
 #include <string.h>
 
 #include "http.h"
-#include "log.h"
+#include "core/log.h"
 #include "modules.h"
 #include "render.h"
 #include "router.h"
 #include "session.h"
-#include "store.h"
+#include "store/store.h"
 #include "worker.h"
 
 /* Site-wide values every template may show, from configuration. */

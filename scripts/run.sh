@@ -17,10 +17,21 @@ done
 [ -n "$port" ] || port=8080
 case "$port" in *[!0-9]*) echo "PORT must be a number" >&2; exit 2 ;; esac
 
-run="$top/run/$port"
-mkdir -p "$run/tmp"
+# run/ keeps the database, configuration and logs. As root, nginx's workers
+# run as www-data, which cannot reach a checkout under /root (0700 on a
+# fresh Debian): their socket, configuration and a copy of static/ then
+# live in /run/blhelpdesk/PORT instead.
+state="$top/run"
+run="$state/$port"
+if [ "$(id -u)" -eq 0 ] && id www-data >/dev/null 2>&1; then
+	run="/run/blhelpdesk/$port"
+	install -d -m 0755 /run/blhelpdesk
+fi
+rm -rf "$run/static"
+mkdir -p "$run/tmp" "$state/$port"
+cp -R "$top/static" "$run/static"
 if [ -z "$conf" ]; then
-	conf="$run/portal.hdf"
+	conf="$state/$port/portal.hdf"
 	if [ ! -f "$conf" ]; then
 		sed -e "s|^db.path = .*|db.path = $top/run/portal.sqlite|" \
 		    -e "s|^paths.data = .*|paths.data = $top|" \
@@ -37,7 +48,7 @@ fi
 
 sock="$run/portal.sock"
 bin="$top/${OUT:-.}/cgi-bin/portal.fcgi"   # OUT=build-asan runs the sanitizer build
-"$top/scripts/nginx-conf.sh" "$run" "$port" "$top/static" "$sock" > "$run/nginx.conf"
+"$top/scripts/nginx-conf.sh" "$run" "$port" "$run/static" "$sock" > "$run/nginx.conf"
 
 pids=()
 stop() {

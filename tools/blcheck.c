@@ -16,12 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "dnsbl.h"
-#include "ipaddr.h"
-#include "knowledge_dnsbl.h"
-#include "limits.h"
-#include "store.h"
+#include "core/config.h"
+#include "dnsbl/dnsbl.h"
+#include "core/ipaddr.h"
+#include "dnsbl/knowledge_dnsbl.h"
+#include "core/limits.h"
+#include "store/store.h"
 
 #define BLCHECK_BATCH 32          /* addresses checked together (one deadline) */
 #define BLCHECK_LINE_MAX 256

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bounce.h"
-#include "limits.h"
+#include "bounce/bounce.h"
+#include "core/limits.h"
 
 #ifndef PORTAL_DATADIR
 #define PORTAL_DATADIR "."

@@ -21,17 +21,17 @@
 #include <string.h>
 #include <time.h>
 
-#include "config.h"
-#include "dnsbl.h"
-#include "forwards_import.h"
-#include "knowledge_isp.h"
-#include "log.h"
-#include "monitor.h"
-#include "password.h"
-#include "purge.h"
-#include "store.h"
-#include "store_auth.h"
-#include "store_forwards.h"
+#include "core/config.h"
+#include "dnsbl/dnsbl.h"
+#include "accounts/forwards_import.h"
+#include "accounts/knowledge_isp.h"
+#include "core/log.h"
+#include "admin/monitor.h"
+#include "core/password.h"
+#include "admin/purge.h"
+#include "store/store.h"
+#include "store/store_auth.h"
+#include "store/store_forwards.h"
 
 #define EXIT_USAGE 2
 #define PW_LINE_MAX 1024

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bounce.h"
-#include "limits.h"
+#include "bounce/bounce.h"
+#include "core/limits.h"
 
 #ifndef PORTAL_DATADIR
 #define PORTAL_DATADIR "."

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bounce_dsn.h"
-#include "bounce_ip.h"
-#include "bounce_mime.h"
+#include "bounce/internal/bounce_dsn.h"
+#include "bounce/internal/bounce_ip.h"
+#include "bounce/internal/bounce_mime.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dnsbl_answer.h"
+#include "dnsbl/dnsbl_answer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "forwards_import.h"
+#include "accounts/forwards_import.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

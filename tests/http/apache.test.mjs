@@ -16,7 +16,7 @@ before(async () => {
   dir = stack.dir;
   port = await freePort();
   const site = readFileSync(join(ROOT, 'conf/apache/blhelpdesk.conf'), 'utf8')
-    .replaceAll('/usr/local/share/blhelpdesk/static', join(ROOT, 'static'))
+    .replaceAll('/usr/local/share/blhelpdesk/static', join(dir, 'static'))
     .replaceAll('/run/blhelpdesk/portal.sock', stack.sock)
     .replace('<VirtualHost *:80>', `<VirtualHost 127.0.0.1:${port}>`);
   const user = process.getuid() === 0 ? 'User www-data\nGroup www-data\n' : '';

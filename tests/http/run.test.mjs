@@ -51,7 +51,7 @@ test('make run honours PORT and CONF, serves static files and healthz, and stops
   let left = [];
   for (let i = 0; i < 100; i++) {
     left = execFileSync('ps', ['-eo', 'pid,args']).toString().split('\n')
-      .filter((l) => l.includes(`run/${port}/`));
+      .filter((l) => l.includes(`/${port}/portal.sock`) || l.includes(`/${port}/nginx.conf`));
     if (left.length === 0) break;
     await sleep(100);
   }

@@ -2,7 +2,7 @@
 // socket behind nginx on a free loopback port, with a fresh database.
 // Binaries come from $OUT (the ASan build uses OUT=build-asan).
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, chmodSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, chmodSync, mkdirSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
@@ -41,6 +41,14 @@ export function tempDir(prefix = 'blhd-') {
   return dir;
 }
 
+// A copy of static/ in DIR that the web server's user can read: a checkout
+// under /root (0700 on a fresh Debian) is out of www-data's reach.
+export function staticCopy(dir) {
+  const to = join(dir, 'static');
+  cpSync(join(ROOT, 'static'), to, { recursive: true });
+  return to;
+}
+
 // Starts portal.fcgi + nginx. Options: conf (extra HDF keys), workers.
 export async function startStack({ conf = {}, workers = 2 } = {}) {
   const dir = tempDir();
@@ -75,7 +83,7 @@ export async function startStack({ conf = {}, workers = 2 } = {}) {
     try { execFileSync('chown', ['-R', 'www-data', join(dir, 'tmp')]); } catch { /* no www-data */ }
   }
   const nginxConf = execFileSync(join(ROOT, 'scripts/nginx-conf.sh'),
-    [dir, String(port), join(ROOT, 'static'), sock]).toString();
+    [dir, String(port), staticCopy(dir), sock]).toString();
   writeFileSync(join(dir, 'nginx.conf'), nginxConf);
   const nginx = spawn('nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir, '-e', join(dir, 'nginx-error.log')],
     { stdio: ['ignore', 'pipe', 'pipe'] });

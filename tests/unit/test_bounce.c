@@ -16,15 +16,15 @@
 
 #include <cmocka.h>
 
-#include "bounce.h"
-#include "bounce_buf.h"
-#include "bounce_decode.h"
-#include "bounce_dsn.h"
-#include "bounce_gate.h"
-#include "bounce_ip.h"
-#include "bounce_mime.h"
-#include "knowledge_bounce.h"
-#include "limits.h"
+#include "bounce/bounce.h"
+#include "bounce/internal/bounce_buf.h"
+#include "bounce/internal/bounce_decode.h"
+#include "bounce/internal/bounce_dsn.h"
+#include "bounce/internal/bounce_gate.h"
+#include "bounce/internal/bounce_ip.h"
+#include "bounce/internal/bounce_mime.h"
+#include "bounce/internal/knowledge_bounce.h"
+#include "core/limits.h"
 
 #define FIXDIR "tests/fixtures/bounces"
 #define KBDIR "db/knowledge"

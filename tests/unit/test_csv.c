@@ -8,8 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "csv.h"
-#include "svg_chart.h"
+#include "admin/csv.h"
+#include "admin/svg_chart.h"
 
 static const struct {
 	const char *in;

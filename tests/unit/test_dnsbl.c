@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dnsbl.h"
+#include "dnsbl/dnsbl.h"
 
 #define CATALOGUE PORTAL_DATADIR "/db/knowledge/dnsbl_catalogue.hdf"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dnsbl_answer.h"
+#include "dnsbl/dnsbl_answer.h"
 
 struct msg {
 	uint8_t b[1024];

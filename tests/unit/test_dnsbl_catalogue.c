@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "knowledge_dnsbl.h"
+#include "dnsbl/knowledge_dnsbl.h"
 
 #define CATALOGUE PORTAL_DATADIR "/db/knowledge/dnsbl_catalogue.hdf"
 

@@ -13,11 +13,11 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "forwards_import.h"
-#include "knowledge_isp.h"
-#include "store.h"
-#include "store_auth.h"
-#include "store_forwards.h"
+#include "accounts/forwards_import.h"
+#include "accounts/knowledge_isp.h"
+#include "store/store.h"
+#include "store/store_auth.h"
+#include "store/store_forwards.h"
 
 #define FIXTURES PORTAL_DATADIR "/tests/fixtures/forwards/"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ipaddr.h"
+#include "core/ipaddr.h"
 
 struct good {
 	const char *in;

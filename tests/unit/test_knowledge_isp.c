@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "knowledge_isp.h"
+#include "accounts/knowledge_isp.h"
 
 #define CATALOGUE PORTAL_DATADIR "/db/knowledge/consumer_isps.hdf"
 

@@ -15,10 +15,10 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "store.h"
-#include "store_admin.h"
-#include "store_monitor.h"
-#include "store_reports.h"
+#include "store/store.h"
+#include "store/store_admin.h"
+#include "store/store_monitor.h"
+#include "store/store_reports.h"
 
 #define DAY 86400LL
 #define D0 20000LL                /* a day number: 2024-10-04 */

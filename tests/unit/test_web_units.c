@@ -12,9 +12,9 @@
 #include <cmocka.h>
 
 #include "../../cgi-bin/fields.h"
-#include "config.h"
-#include "explain.h"
-#include "render.h"
+#include "core/config.h"
+#include "explain/explain.h"
+#include "../../cgi-bin/render.h"
 
 struct field_case {
 	enum field f;

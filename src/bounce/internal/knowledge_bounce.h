@@ -1,0 +1,116 @@
+/* The bounce analyzer's knowledge, as loaded from db/knowledge/bounce_*.hdf:
+ * patterns (compiled PCRE2 + JIT), providers, provider codes, bit-flag
+ * code tables, list names. Internal to the bounce module: the public API
+ * is in bounce.h. Read-only after loading, so one copy serves every
+ * request of a process.
+ *
+ * File format (HDF; every section may appear in any bounce_*.hdf file):
+ *   Category.<name>.advice            default advice per category
+ *   Provider.<id>.domains             host/recipient domain suffixes
+ *   Provider.<id>.pattern             optional text hint (regex)
+ *   Rule.<id>.pattern                 regex; named groups ip, list, code
+ *   Rule.<id>.category / provider / priority / list / code / description / advice
+ *   Code.<id>.provider / code / category / meaning / advice / lists
+ *   Bitflag.<id>.provider / prefix / digits / category / meaning / advice / bit.<n>
+ *   List.<id>.name / pattern / kind (ip | domain)
+ *   Ipctx.<id>.pattern / description  (group ip: the sending server)
+ *   Receiver.<id>.pattern / description (group ip: the receiving MX, never reported)
+ *   Status.<id>.status / category     (enhanced status prefix -> category)
+ *   <any pattern>.gate                literals one of which every match holds,
+ *                                     comma-separated, 2-24 bytes, "quoted" to
+ *                                     keep spaces (else derived from the regex)
+ */
+#ifndef PORTAL_KNOWLEDGE_BOUNCE_H
+#define PORTAL_KNOWLEDGE_BOUNCE_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "../bounce.h"
+#include "bounce_gate.h"
+
+#define KB_MAX_BITS 8
+
+struct kb_pattern {
+	pcre2_code *re;
+	struct bounce_gate gate;         /* literals a match must contain */
+	uint32_t g_ip, g_list, g_code;   /* named group numbers, 0 when absent */
+};
+
+struct kb_rule {
+	char *id;                        /* "rule:<name>" */
+	struct kb_pattern pat;
+	enum bounce_category category;
+	enum bounce_provider provider;   /* OTHER = says nothing about it */
+	bool has_provider;
+	int priority;
+	char *list, *code, *description, *advice;
+};
+
+struct kb_provider {
+	char *id;                        /* "provider:<name>" */
+	enum bounce_provider provider;
+	char **domains;
+	size_t *domlen;                  /* strlen of each domain */
+	size_t ndomains;
+	struct kb_pattern pat;           /* re may be NULL */
+};
+
+struct kb_code {
+	char *id;                        /* "code:<name>" */
+	enum bounce_provider provider;
+	bool has_provider;
+	char *code;
+	bool has_category;
+	enum bounce_category category;
+	char *meaning, *advice;
+	char **lists;
+	size_t nlists;
+};
+
+struct kb_bitflag {
+	char *id;                        /* "bits:<name>" */
+	enum bounce_provider provider;
+	char *prefix;
+	int digits;
+	enum bounce_category category;
+	char *meaning, *advice;
+	char *bit[KB_MAX_BITS];
+};
+
+struct kb_list {
+	char *id;                        /* "list:<name>" */
+	char *name;
+	struct kb_pattern pat;
+	bool domain;                     /* lists domains/URLs (content), not IPs */
+};
+
+struct kb_ipctx {
+	char *id;                        /* "ipctx:<name>" or "receiver:<name>" */
+	struct kb_pattern pat;
+	char *description;
+};
+
+struct kb_status {
+	char *id;                        /* "status:<name>" */
+	char *status;                    /* prefix such as "5.1.1" or "5.2." */
+	enum bounce_category category;
+};
+
+struct bounce_knowledge {
+	char *cat_advice[BOUNCE_CAT__MAX];
+	struct kb_rule *rules;         size_t nrules;
+	struct kb_provider *providers; size_t nproviders;
+	struct kb_code *codes;         size_t ncodes;
+	struct kb_bitflag *bitflags;   size_t nbitflags;
+	struct kb_list *lists;         size_t nlists;
+	struct kb_ipctx *ipctx;        size_t nipctx;
+	struct kb_ipctx *receivers;    size_t nreceivers;
+	struct kb_status *statuses;    size_t nstatuses;
+	uint32_t max_groups;           /* largest capture count, for match data */
+	struct bounce_litset *lits;    /* every gate literal, for one scan per text */
+	const char **ids;              /* every entry id, for coverage checks */
+	size_t nids;
+};
+
+#endif

@@ -1,0 +1,587 @@
+/* Loads db/knowledge/bounce_*.hdf into struct bounce_knowledge. The only
+ * bounce file that sees ClearSilver (for the HDF reader) or the disk. */
+#include "internal/knowledge_bounce.h"
+#include "hdf/neo_error.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ClearSilver.h>
+
+#define KB_MAX_FILES 32
+
+struct loader {
+	struct bounce_knowledge *k;
+	char *err;
+	size_t errlen;
+	const char *file;
+};
+
+static enum perr fail(struct loader *l, enum perr e, const char *fmt, ...)
+{
+	if (l->err != NULL && l->errlen > 0) {
+		va_list ap;
+		int n = snprintf(l->err, l->errlen, "%s: ", l->file ? l->file : "knowledge");
+		if (n < 0 || (size_t)n >= l->errlen)
+			n = 0;
+		va_start(ap, fmt);
+		vsnprintf(l->err + n, l->errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return e;
+}
+
+/* Grows *arr (of *n elements of size sz) by one zeroed element. Returns
+ * the new element or NULL on ENOMEM. */
+static void *grow(void *arr, size_t *n, size_t sz)
+{
+	void **pa = arr;
+	char *p = realloc(*pa, (*n + 1) * sz);
+	if (p == NULL)
+		return NULL;
+	*pa = p;
+	memset(p + *n * sz, 0, sz);
+	return p + (*n)++ * sz;
+}
+
+/* strdup of an HDF value, or NULL (no error) when absent. Sets *oom. */
+static char *dupval(HDF *node, const char *key, bool *oom)
+{
+	const char *v = hdf_get_value(node, key, NULL);
+	if (v == NULL || v[0] == '\0')
+		return NULL;
+	char *s = strdup(v);
+	if (s == NULL)
+		*oom = true;
+	return s;
+}
+
+static char *mkid(const char *kind, const char *name, bool *oom)
+{
+	size_t n = strlen(kind) + strlen(name) + 2;
+	char *s = malloc(n);
+	if (s == NULL) {
+		*oom = true;
+		return NULL;
+	}
+	snprintf(s, n, "%s:%s", kind, name);
+	return s;
+}
+
+/* Compiles pattern key of node into *p (caseless, JIT). A missing pattern
+ * is an error when required. */
+static enum perr compile(struct loader *l, HDF *node, const char *id, bool required,
+                         struct kb_pattern *p)
+{
+	const char *src = hdf_get_value(node, "pattern", NULL);
+	if (src == NULL || src[0] == '\0')
+		return required ? fail(l, PERR_CONFIG, "%s: no pattern", id) : PERR_OK;
+	int ec;
+	PCRE2_SIZE eo;
+	/* the offset limit lets the analyzer start a match only where one of
+	 * the pattern's literals is near */
+	uint32_t opts = PCRE2_CASELESS | PCRE2_USE_OFFSET_LIMIT;
+	if (hdf_get_int_value(node, "case_sensitive", 0))
+		opts = PCRE2_USE_OFFSET_LIMIT;
+	p->re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, NULL);
+	if (p->re == NULL) {
+		PCRE2_UCHAR msg[160];
+		pcre2_get_error_message(ec, msg, sizeof msg);
+		return fail(l, PERR_CONFIG, "%s: pattern error at %lu: %s", id, (unsigned long)eo,
+		            (const char *)msg);
+	}
+	/* "gate" lists the literals by hand where the pattern's own cannot be
+	 * derived (a match must contain one of them); a literal in double
+	 * quotes keeps its spaces */
+	const char *gate = hdf_get_value(node, "gate", NULL);
+	if (gate != NULL) {
+		memset(&p->gate, 0, sizeof p->gate);
+		char tmp[512];
+		snprintf(tmp, sizeof tmp, "%s", gate);
+		char *save = NULL;
+		for (char *w = strtok_r(tmp, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+			while (*w == ' ')
+				w++;
+			size_t wl = strlen(w);
+			while (wl > 0 && w[wl - 1] == ' ')
+				w[--wl] = '\0';
+			if (wl >= 2 && w[0] == '"' && w[wl - 1] == '"') {
+				w[--wl] = '\0';
+				w++;
+				wl--;
+			}
+			if (wl < BOUNCE_GATE_MIN || p->gate.n >= BOUNCE_GATE_MAX || wl > BOUNCE_GATE_LEN)
+				return fail(l, PERR_CONFIG, "%s: bad gate (%d-%d bytes a literal)", id,
+				            BOUNCE_GATE_MIN, BOUNCE_GATE_LEN);
+			for (size_t i = 0; i < wl; i++)
+				w[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
+			memcpy(p->gate.lit[p->gate.n], w, wl + 1);
+			p->gate.len[p->gate.n] = (unsigned char)wl;
+			p->gate.anchor[p->gate.n] = 0;
+			p->gate.pre[p->gate.n] = -1; /* where in a match: not known */
+			p->gate.n++;
+		}
+	} else {
+		bounce_gate_derive(src, &p->gate);
+	}
+	p->gate.maxlen = bounce_gate_maxlen(src);
+	/* JIT is an optimisation: without it matching still works */
+	(void)pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
+	int g = pcre2_substring_number_from_name(p->re, (PCRE2_SPTR) "ip");
+	p->g_ip = g > 0 ? (uint32_t)g : 0;
+	g = pcre2_substring_number_from_name(p->re, (PCRE2_SPTR) "list");
+	p->g_list = g > 0 ? (uint32_t)g : 0;
+	g = pcre2_substring_number_from_name(p->re, (PCRE2_SPTR) "code");
+	p->g_code = g > 0 ? (uint32_t)g : 0;
+	uint32_t cap = 0;
+	pcre2_pattern_info(p->re, PCRE2_INFO_CAPTURECOUNT, &cap);
+	if (cap + 1 > l->k->max_groups)
+		l->k->max_groups = cap + 1;
+	return PERR_OK;
+}
+
+static enum perr get_category(struct loader *l, HDF *node, const char *id, bool required,
+                              enum bounce_category *c, bool *has)
+{
+	const char *v = hdf_get_value(node, "category", NULL);
+	if (has)
+		*has = false;
+	if (v == NULL)
+		return required ? fail(l, PERR_CONFIG, "%s: no category", id) : PERR_OK;
+	int x = bounce_category_from_str(v);
+	if (x < 0)
+		return fail(l, PERR_CONFIG, "%s: unknown category '%s'", id, v);
+	*c = (enum bounce_category)x;
+	if (has)
+		*has = true;
+	return PERR_OK;
+}
+
+static enum perr get_provider(struct loader *l, HDF *node, const char *id, bool required,
+                              enum bounce_provider *p, bool *has)
+{
+	const char *v = hdf_get_value(node, "provider", NULL);
+	if (has)
+		*has = false;
+	if (v == NULL)
+		return required ? fail(l, PERR_CONFIG, "%s: no provider", id) : PERR_OK;
+	int x = bounce_provider_from_str(v);
+	if (x < 0)
+		return fail(l, PERR_CONFIG, "%s: unknown provider '%s'", id, v);
+	*p = (enum bounce_provider)x;
+	if (has)
+		*has = true;
+	return PERR_OK;
+}
+
+/* Splits a "a, b c" value into a NULL-free array of strdup'ed words. */
+static enum perr split_words(const char *v, const char *seps, char ***out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (v == NULL)
+		return PERR_OK;
+	char *copy = strdup(v);
+	if (copy == NULL)
+		return PERR_NOMEM;
+	char *save = NULL;
+	for (char *w = strtok_r(copy, seps, &save); w; w = strtok_r(NULL, seps, &save)) {
+		while (*w == ' ')
+			w++;
+		size_t wl = strlen(w);
+		while (wl > 0 && w[wl - 1] == ' ')
+			w[--wl] = '\0';
+		if (wl == 0)
+			continue;
+		char **slot = grow(out, n, sizeof **out);
+		if (slot == NULL || (*slot = strdup(w)) == NULL) {
+			free(copy);
+			return PERR_NOMEM;
+		}
+	}
+	free(copy);
+	return PERR_OK;
+}
+
+static enum perr load_rule(struct loader *l, HDF *node)
+{
+	bool oom = false;
+	struct kb_rule *r = grow(&l->k->rules, &l->k->nrules, sizeof *r);
+	if (r == NULL || (r->id = mkid("rule", hdf_obj_name(node), &oom)) == NULL)
+		return PERR_NOMEM;
+	enum perr e = compile(l, node, r->id, true, &r->pat);
+	if (e == PERR_OK)
+		e = get_category(l, node, r->id, true, &r->category, NULL);
+	if (e == PERR_OK)
+		e = get_provider(l, node, r->id, false, &r->provider, &r->has_provider);
+	if (e != PERR_OK)
+		return e;
+	r->priority = hdf_get_int_value(node, "priority", 50);
+	r->list = dupval(node, "list", &oom);
+	r->code = dupval(node, "code", &oom);
+	r->description = dupval(node, "description", &oom);
+	r->advice = dupval(node, "advice", &oom);
+	if (r->description == NULL && !oom)
+		return fail(l, PERR_CONFIG, "%s: no description", r->id);
+	return oom ? PERR_NOMEM : PERR_OK;
+}
+
+static enum perr load_provider(struct loader *l, HDF *node)
+{
+	bool oom = false;
+	struct kb_provider *p = grow(&l->k->providers, &l->k->nproviders, sizeof *p);
+	if (p == NULL || (p->id = mkid("provider", hdf_obj_name(node), &oom)) == NULL)
+		return PERR_NOMEM;
+	int x = bounce_provider_from_str(hdf_obj_name(node));
+	if (x < 0)
+		return fail(l, PERR_CONFIG, "%s: unknown provider", p->id);
+	p->provider = (enum bounce_provider)x;
+	enum perr e = split_words(hdf_get_value(node, "domains", NULL), ", \t\n", &p->domains,
+	                          &p->ndomains);
+	if (e != PERR_OK)
+		return e;
+	if ((p->domlen = calloc(p->ndomains ? p->ndomains : 1, sizeof *p->domlen)) == NULL)
+		return PERR_NOMEM;
+	for (size_t i = 0; i < p->ndomains; i++)
+		p->domlen[i] = strlen(p->domains[i]);
+	return compile(l, node, p->id, false, &p->pat);
+}
+
+static enum perr load_code(struct loader *l, HDF *node)
+{
+	bool oom = false;
+	struct kb_code *c = grow(&l->k->codes, &l->k->ncodes, sizeof *c);
+	if (c == NULL || (c->id = mkid("code", hdf_obj_name(node), &oom)) == NULL)
+		return PERR_NOMEM;
+	enum perr e = get_provider(l, node, c->id, false, &c->provider, &c->has_provider);
+	if (e == PERR_OK)
+		e = get_category(l, node, c->id, false, &c->category, &c->has_category);
+	if (e == PERR_OK)
+		e = split_words(hdf_get_value(node, "lists", NULL), ",", &c->lists, &c->nlists);
+	if (e != PERR_OK)
+		return e;
+	c->code = dupval(node, "code", &oom);
+	c->meaning = dupval(node, "meaning", &oom);
+	c->advice = dupval(node, "advice", &oom);
+	if (!oom && (c->code == NULL || c->meaning == NULL))
+		return fail(l, PERR_CONFIG, "%s: needs code and meaning", c->id);
+	return oom ? PERR_NOMEM : PERR_OK;
+}
+
+static enum perr load_bitflag(struct loader *l, HDF *node)
+{
+	bool oom = false;
+	struct kb_bitflag *b = grow(&l->k->bitflags, &l->k->nbitflags, sizeof *b);
+	if (b == NULL || (b->id = mkid("bits", hdf_obj_name(node), &oom)) == NULL)
+		return PERR_NOMEM;
+	enum perr e = get_provider(l, node, b->id, true, &b->provider, NULL);
+	if (e == PERR_OK)
+		e = get_category(l, node, b->id, true, &b->category, NULL);
+	if (e != PERR_OK)
+		return e;
+	b->prefix = dupval(node, "prefix", &oom);
+	b->digits = hdf_get_int_value(node, "digits", 0);
+	b->meaning = dupval(node, "meaning", &oom);
+	b->advice = dupval(node, "advice", &oom);
+	for (int i = 0; i < KB_MAX_BITS; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "bit.%d", i);
+		b->bit[i] = dupval(node, key, &oom);
+	}
+	if (!oom && (b->prefix == NULL || b->digits < 1 || b->digits > KB_MAX_BITS))
+		return fail(l, PERR_CONFIG, "%s: needs prefix and digits 1..%d", b->id, KB_MAX_BITS);
+	return oom ? PERR_NOMEM : PERR_OK;
+}
+
+static enum perr load_list(struct loader *l, HDF *node)
+{
+	bool oom = false;
+	struct kb_list *li = grow(&l->k->lists, &l->k->nlists, sizeof *li);
+	if (li == NULL || (li->id = mkid("list", hdf_obj_name(node), &oom)) == NULL)
+		return PERR_NOMEM;
+	li->name = dupval(node, "name", &oom);
+	const char *kind = hdf_get_value(node, "kind", "ip");
+	li->domain = strcmp(kind, "domain") == 0;
+	if (oom)
+		return PERR_NOMEM;
+	if (li->name == NULL)
+		return fail(l, PERR_CONFIG, "%s: no name", li->id);
+	return compile(l, node, li->id, true, &li->pat);
+}
+
+static enum perr load_ipctx(struct loader *l, HDF *node, bool receiver)
+{
+	bool oom = false;
+	struct kb_ipctx *c = receiver ? grow(&l->k->receivers, &l->k->nreceivers, sizeof *c)
+	                              : grow(&l->k->ipctx, &l->k->nipctx, sizeof *c);
+	if (c == NULL || (c->id = mkid(receiver ? "receiver" : "ipctx", hdf_obj_name(node), &oom)) == NULL)
+		return PERR_NOMEM;
+	c->description = dupval(node, "description", &oom);
+	if (oom)
+		return PERR_NOMEM;
+	enum perr e = compile(l, node, c->id, true, &c->pat);
+	if (e == PERR_OK && c->pat.g_ip == 0)
+		return fail(l, PERR_CONFIG, "%s: pattern has no (?<ip>...) group", c->id);
+	return e;
+}
+
+static enum perr load_status(struct loader *l, HDF *node)
+{
+	bool oom = false;
+	struct kb_status *s = grow(&l->k->statuses, &l->k->nstatuses, sizeof *s);
+	if (s == NULL || (s->id = mkid("status", hdf_obj_name(node), &oom)) == NULL)
+		return PERR_NOMEM;
+	s->status = dupval(node, "status", &oom);
+	if (oom)
+		return PERR_NOMEM;
+	if (s->status == NULL)
+		return fail(l, PERR_CONFIG, "%s: no status", s->id);
+	return get_category(l, node, s->id, true, &s->category, NULL);
+}
+
+static enum perr load_categories(struct loader *l, HDF *sec)
+{
+	for (HDF *c = hdf_obj_child(sec); c; c = hdf_obj_next(c)) {
+		int x = bounce_category_from_str(hdf_obj_name(c));
+		if (x < 0)
+			return fail(l, PERR_CONFIG, "Category.%s: unknown category", hdf_obj_name(c));
+		bool oom = false;
+		free(l->k->cat_advice[x]);
+		l->k->cat_advice[x] = dupval(c, "advice", &oom);
+		if (oom)
+			return PERR_NOMEM;
+	}
+	return PERR_OK;
+}
+
+/* Reads one HDF file and adds its sections to l->k. */
+static enum perr load_file(struct loader *l, const char *path)
+{
+	HDF *hdf = NULL;
+	enum perr e = PERR_OK;
+	l->file = path;
+	char why[512];
+	if (neo_hdf_read(&hdf, path, 0, why, sizeof why) != PERR_OK) {
+		e = fail(l, PERR_CONFIG, "%s", why);
+		goto out;
+	}
+	for (HDF *sec = hdf_obj_child(hdf); sec && e == PERR_OK; sec = hdf_obj_next(sec)) {
+		const char *name = hdf_obj_name(sec);
+		if (strcmp(name, "Category") == 0) {
+			e = load_categories(l, sec);
+			continue;
+		}
+		for (HDF *n = hdf_obj_child(sec); n && e == PERR_OK; n = hdf_obj_next(n)) {
+			if (strcmp(name, "Rule") == 0)
+				e = load_rule(l, n);
+			else if (strcmp(name, "Provider") == 0)
+				e = load_provider(l, n);
+			else if (strcmp(name, "Code") == 0)
+				e = load_code(l, n);
+			else if (strcmp(name, "Bitflag") == 0)
+				e = load_bitflag(l, n);
+			else if (strcmp(name, "List") == 0)
+				e = load_list(l, n);
+			else if (strcmp(name, "Ipctx") == 0)
+				e = load_ipctx(l, n, false);
+			else if (strcmp(name, "Receiver") == 0)
+				e = load_ipctx(l, n, true);
+			else if (strcmp(name, "Status") == 0)
+				e = load_status(l, n);
+			else
+				e = fail(l, PERR_CONFIG, "unknown section %s", name);
+		}
+	}
+out:
+	hdf_destroy(&hdf);
+	return e;
+}
+
+static int cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collects every entry id into k->ids, and refuses duplicates (two
+ * entries with one id would make evidence ambiguous). */
+static enum perr index_ids(struct loader *l)
+{
+	struct bounce_knowledge *k = l->k;
+	size_t n = k->nrules + k->nproviders + k->ncodes + k->nbitflags + k->nlists + k->nipctx +
+	           k->nreceivers + k->nstatuses;
+	k->ids = calloc(n ? n : 1, sizeof *k->ids);
+	if (k->ids == NULL)
+		return PERR_NOMEM;
+#define ADD(arr, cnt) for (size_t i = 0; i < k->cnt; i++) k->ids[k->nids++] = k->arr[i].id
+	ADD(rules, nrules);
+	ADD(providers, nproviders);
+	ADD(codes, ncodes);
+	ADD(bitflags, nbitflags);
+	ADD(lists, nlists);
+	ADD(ipctx, nipctx);
+	ADD(receivers, nreceivers);
+	ADD(statuses, nstatuses);
+#undef ADD
+	const char **sorted = malloc((n ? n : 1) * sizeof *sorted);
+	if (sorted == NULL)
+		return PERR_NOMEM;
+	memcpy(sorted, k->ids, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, cmpstr);
+	enum perr e = PERR_OK;
+	l->file = NULL;
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(sorted[i - 1], sorted[i]) == 0) {
+			e = fail(l, PERR_CONFIG, "duplicate entry %s", sorted[i]);
+			break;
+		}
+	free(sorted);
+	return e;
+}
+
+/* Puts every pattern's gate literals into one set, scanned once per text. */
+static enum perr build_litset(struct bounce_knowledge *k)
+{
+	if ((k->lits = calloc(1, sizeof *k->lits)) == NULL)
+		return PERR_NOMEM;
+#define ADD(arr, cnt) \
+	for (size_t i = 0; i < k->cnt; i++) \
+		if (k->arr[i].pat.re) \
+			bounce_litset_add(k->lits, &k->arr[i].pat.gate)
+	ADD(rules, nrules);
+	ADD(providers, nproviders);
+	ADD(lists, nlists);
+	ADD(ipctx, nipctx);
+	ADD(receivers, nreceivers);
+#undef ADD
+	bounce_litset_finish(k->lits);
+	return PERR_OK;
+}
+
+enum perr bounce_knowledge_load_err(const char *dir, struct bounce_knowledge **out,
+                                    char *err, size_t errlen)
+{
+	struct loader l = {.err = err, .errlen = errlen};
+	char *names[KB_MAX_FILES];
+	size_t nnames = 0;
+	enum perr e = PERR_OK;
+	*out = NULL;
+	if (err && errlen)
+		err[0] = '\0';
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return fail(&l, PERR_NOT_FOUND, "cannot open directory %s", dir);
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL && nnames < KB_MAX_FILES) {
+		size_t nl = strlen(de->d_name);
+		if (strncmp(de->d_name, "bounce_", 7) != 0 || nl < 11 ||
+		    strcmp(de->d_name + nl - 4, ".hdf") != 0)
+			continue;
+		if ((names[nnames] = strdup(de->d_name)) == NULL) {
+			e = PERR_NOMEM;
+			break;
+		}
+		nnames++;
+	}
+	closedir(d);
+	if (e == PERR_OK && nnames == 0)
+		e = fail(&l, PERR_NOT_FOUND, "no bounce_*.hdf in %s", dir);
+	if (e == PERR_OK && (l.k = calloc(1, sizeof *l.k)) == NULL)
+		e = PERR_NOMEM;
+	qsort(names, nnames, sizeof names[0], cmpstr);
+	for (size_t i = 0; i < nnames && e == PERR_OK; i++) {
+		char path[4096];
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= sizeof path) {
+			e = fail(&l, PERR_CONFIG, "path too long");
+			break;
+		}
+		e = load_file(&l, path);
+	}
+	if (e == PERR_OK)
+		e = index_ids(&l);
+	if (e == PERR_OK)
+		e = build_litset(l.k);
+	for (size_t i = 0; i < nnames; i++)
+		free(names[i]);
+	if (e != PERR_OK) {
+		bounce_knowledge_free(l.k);
+		return e;
+	}
+	*out = l.k;
+	return PERR_OK;
+}
+
+enum perr bounce_knowledge_load(const char *dir, struct bounce_knowledge **out)
+{
+	return bounce_knowledge_load_err(dir, out, NULL, 0);
+}
+
+static void free_words(char **w, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(w[i]);
+	free(w);
+}
+
+void bounce_knowledge_free(struct bounce_knowledge *k)
+{
+	if (k == NULL)
+		return;
+	for (size_t i = 0; i < BOUNCE_CAT__MAX; i++)
+		free(k->cat_advice[i]);
+	for (size_t i = 0; i < k->nrules; i++) {
+		struct kb_rule *r = &k->rules[i];
+		pcre2_code_free(r->pat.re);
+		free(r->id); free(r->list); free(r->code); free(r->description); free(r->advice);
+	}
+	for (size_t i = 0; i < k->nproviders; i++) {
+		pcre2_code_free(k->providers[i].pat.re);
+		free(k->providers[i].id);
+		free_words(k->providers[i].domains, k->providers[i].ndomains);
+		free(k->providers[i].domlen);
+	}
+	for (size_t i = 0; i < k->ncodes; i++) {
+		struct kb_code *c = &k->codes[i];
+		free(c->id); free(c->code); free(c->meaning); free(c->advice);
+		free_words(c->lists, c->nlists);
+	}
+	for (size_t i = 0; i < k->nbitflags; i++) {
+		struct kb_bitflag *b = &k->bitflags[i];
+		free(b->id); free(b->prefix); free(b->meaning); free(b->advice);
+		for (int j = 0; j < KB_MAX_BITS; j++)
+			free(b->bit[j]);
+	}
+	for (size_t i = 0; i < k->nlists; i++) {
+		pcre2_code_free(k->lists[i].pat.re);
+		free(k->lists[i].id); free(k->lists[i].name);
+	}
+	for (size_t i = 0; i < k->nipctx; i++) {
+		pcre2_code_free(k->ipctx[i].pat.re);
+		free(k->ipctx[i].id); free(k->ipctx[i].description);
+	}
+	for (size_t i = 0; i < k->nreceivers; i++) {
+		pcre2_code_free(k->receivers[i].pat.re);
+		free(k->receivers[i].id); free(k->receivers[i].description);
+	}
+	for (size_t i = 0; i < k->nstatuses; i++) {
+		free(k->statuses[i].id); free(k->statuses[i].status);
+	}
+	free(k->rules); free(k->providers); free(k->codes); free(k->bitflags);
+	free(k->lists); free(k->ipctx); free(k->receivers); free(k->statuses);
+	free(k->ids);
+	free(k->lits);
+	free(k);
+}
+
+size_t bounce_knowledge_count(const struct bounce_knowledge *k)
+{
+	return k ? k->nids : 0;
+}
+
+const char *bounce_knowledge_entry_id(const struct bounce_knowledge *k, size_t i)
+{
+	return k && i < k->nids ? k->ids[i] : NULL;
+}

@@ -1,0 +1,26 @@
+/* For store*.c files only: the connection and the prepared-statement cache. */
+#ifndef PORTAL_STORE_INTERNAL_H
+#define PORTAL_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include "../store.h"
+
+/* Returns the statement for sql, prepared on first use and kept for the
+ * life of the connection; it is reset and its bindings cleared, ready to
+ * bind. sql must be a string literal (the cache keys on its address). NULL
+ * on a prepare error (logged). Never finalize the result. */
+sqlite3_stmt *store_stmt(struct store *st, const char *sql);
+
+/* The raw connection, for the few places that need it. */
+sqlite3 *store_db(struct store *st);
+
+/* Binds a C string or NULL (as SQL NULL) at index i. */
+int store_bind_text(sqlite3_stmt *s, int i, const char *v);
+
+/* Copies column i as text into buf (empty string for NULL). */
+void store_col_text(sqlite3_stmt *s, int i, char *buf, size_t len);
+
+/* Logs sqlite's message for a failing call at the given place. */
+enum perr store_fail(struct store *st, const char *where);
+
+#endif
