@@ -41,6 +41,7 @@ fi
 
 mkdir -p build
 root=$(mktemp -d /var/tmp/blhd-fresh.XXXXXX)
+chmod 0755 "$root"   # it becomes "/": apt's _apt and nginx's www-data must traverse it
 log="$top/build/test-fresh.log"
 started=$(date +%s)
 
@@ -110,7 +111,10 @@ in_root /bin/sh -c 'apt-get update -q >/dev/null &&
 
 echo "== clone of $(git rev-parse --short HEAD), make test as root"
 git clone -q "$top" "$root/root/portal" || exit 3
-in_root /bin/sh -c "cd /root/portal && timeout ${FRESH_TIMEOUT:-3600} make test" >"$log" 2>&1
+# In the background, so that INT/TERM reach the trap at once (bash runs
+# traps only between foreground commands).
+in_root /bin/sh -c "cd /root/portal && timeout ${FRESH_TIMEOUT:-3600} make test" >"$log" 2>&1 &
+wait $!
 rc=$?
 tail -n 6 "$log"
 echo "fresh make test: exit $rc after $(( $(date +%s) - started )) s (whole log: build/test-fresh.log)"
