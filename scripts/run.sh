@@ -16,6 +16,12 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$port" ] || port=8080
 case "$port" in *[!0-9]*) echo "PORT must be a number" >&2; exit 2 ;; esac
+# A taken port would only show up as nginx's bind error in a log file.
+if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+	echo "Port $port on 127.0.0.1 is already in use (another make run, or another server)." >&2
+	echo "Stop that one, or pick another port: make run PORT=8091" >&2
+	exit 2
+fi
 
 # run/ keeps the database, configuration and logs. As root, nginx's workers
 # run as www-data, which cannot reach a checkout under /root (0700 on a

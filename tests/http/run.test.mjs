@@ -2,7 +2,8 @@
 // configuration, and SIGTERM stops all of it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import net from 'node:net';
 import { writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, tempDir, sleep, ROOT } from '../lib/stack.mjs';
@@ -56,4 +57,18 @@ test('make run honours PORT and CONF, serves static files and healthz, and stops
     await sleep(100);
   }
   assert.deepEqual(left, [], 'no process of the stack is left');
+});
+
+test('make run on a port that is taken says so and how to pick another', async () => {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address();
+  try {
+    const res = spawnSync('make', ['-s', 'run', `PORT=${port}`], { cwd: ROOT, encoding: 'utf8', timeout: 120000 });
+    assert.notEqual(res.status, 0);
+    assert.match(res.stderr, new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is already in use`));
+    assert.match(res.stderr, /make run PORT=\d+/);
+  } finally {
+    server.close();
+  }
 });
