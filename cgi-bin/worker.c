@@ -10,6 +10,7 @@
 #include "router.h"
 #include "session.h"
 #include "store/store.h"
+#include "store/store_postfix.h"
 #include "worker.h"
 
 /* Site-wide values every template may show, from configuration. */
@@ -34,6 +35,11 @@ int app_init(struct app *app, const char *conf_path)
 	enum perr rc = store_open(app->cfg.db_path, &app->store);
 	if (rc != PERR_OK) {
 		log_event(LOG_ERROR, NULL, "cannot open database %s: %s", app->cfg.db_path, perr_str(rc));
+		return 1;
+	}
+	if ((rc = store_postfix_attach(app->store, app->cfg.postfix_db_path)) != PERR_OK) {
+		log_event(LOG_ERROR, NULL, "cannot write Postfix's file %s: %s", app->cfg.postfix_db_path,
+			  perr_str(rc));
 		return 1;
 	}
 	char dir[CONFIG_PATH_MAX];

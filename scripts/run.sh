@@ -35,6 +35,7 @@ if [ "$(id -u)" -eq 0 ] && id www-data >/dev/null 2>&1; then
 fi
 rm -rf "$run/static"
 mkdir -p "$run/tmp" "$state/$port"
+chmod 0750 "$state"   # the database in it holds password hashes and sessions
 cp -R "$top/static" "$run/static"
 if [ -z "$conf" ]; then
 	conf="$state/$port/portal.hdf"

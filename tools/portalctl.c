@@ -30,6 +30,7 @@
 #include "core/password.h"
 #include "admin/purge.h"
 #include "store/store.h"
+#include "store/store_postfix.h"
 #include "store/store_auth.h"
 #include "store/store_forwards.h"
 
@@ -587,6 +588,11 @@ int main(int argc, char **argv)
 	enum perr rc = store_open(c.cfg.db_path, &c.st);
 	if (rc != PERR_OK) {
 		say_error("cannot open %s: %s", c.cfg.db_path, perr_str(rc));
+		return 1;
+	}
+	if ((rc = store_postfix_attach(c.st, c.cfg.postfix_db_path)) != PERR_OK) {
+		say_error("cannot write Postfix's file %s: %s", c.cfg.postfix_db_path, perr_str(rc));
+		store_close(c.st);
 		return 1;
 	}
 	int status = cmd->run(&c);

@@ -103,6 +103,7 @@ struct text_key {
 
 static const struct text_key text_keys[] = {
 	TEXT_FIELD("db.path", db_path),
+	TEXT_FIELD("postfix.db_path", postfix_db_path),
 	TEXT_FIELD("paths.data", datadir),
 	TEXT_FIELD("dns.servers", dns_servers),
 	TEXT_FIELD("dns.lists", dns_lists),

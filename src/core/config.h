@@ -14,6 +14,7 @@
 
 struct config {
 	char db_path[CONFIG_PATH_MAX];        /* db.path */
+	char postfix_db_path[CONFIG_PATH_MAX]; /* postfix.db_path: Postfix's own copy; "" = none */
 	char datadir[CONFIG_PATH_MAX];        /* paths.data: holds db/ and templates/ */
 	char dns_servers[CONFIG_TEXT_MAX];    /* dns.servers: "host:port,..."; "" = system */
 	unsigned dns_timeout_ms;              /* dns.timeout_ms */

@@ -1,7 +1,10 @@
 /* The SQLite connection: open, pragmas, migrations, statement cache. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "internal/store_internal.h"
@@ -10,6 +13,9 @@
 #define STORE_BUSY_TIMEOUT_MS 5000
 #define STORE_MAX_STMTS 128
 #define STORE_PAGE_SIZE "2048"
+/* Owner read-write, group read: the database holds password hashes,
+ * sessions, hidden recipients and forwards. */
+#define STORE_FILE_MODE 0640
 
 struct cached_stmt {
 	const char *sql;   /* the literal's address is the key */
@@ -19,6 +25,7 @@ struct cached_stmt {
 struct store {
 	sqlite3 *db;
 	int version;
+	int postfix_attached;   /* postfix.db_path is attached as "postfix" */
 	size_t nstmts;
 	struct cached_stmt stmts[STORE_MAX_STMTS];
 };
@@ -102,6 +109,41 @@ fail:
 	return rc;
 }
 
+/* Tightens one file to STORE_FILE_MODE if it grants more; a missing file
+ * is fine. Returns PERR_OK or PERR_DB (logged). */
+static enum perr tighten(const char *path)
+{
+	struct stat sb;
+	if (lstat(path, &sb) != 0)
+		return PERR_OK;
+	if ((sb.st_mode & 07777 & ~STORE_FILE_MODE) == 0)
+		return PERR_OK;
+	if (chmod(path, sb.st_mode & STORE_FILE_MODE) != 0) {
+		log_event(LOG_ERROR, NULL, "chmod %s: cannot make it private", path);
+		return PERR_DB;
+	}
+	return PERR_OK;
+}
+
+enum perr store_make_private(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, STORE_FILE_MODE);
+	if (fd < 0) {
+		log_event(LOG_ERROR, NULL, "open %s: cannot create the database file", path);
+		return PERR_DB;
+	}
+	close(fd);
+	char side[4096];
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+		if ((size_t)snprintf(side, sizeof side, "%s%s", path, suffix[i]) >= sizeof side)
+			return PERR_DB;
+		if (tighten(side) != PERR_OK)
+			return PERR_DB;
+	}
+	return PERR_OK;
+}
+
 enum perr store_open(const char *path, struct store **out)
 {
 	*out = NULL;
@@ -109,6 +151,8 @@ enum perr store_open(const char *path, struct store **out)
 	if (st == NULL)
 		return PERR_NOMEM;
 	enum perr rc = PERR_DB;
+	if (store_make_private(path) != PERR_OK)
+		goto fail;
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		log_event(LOG_ERROR, NULL, "sqlite open %s: %s", path,
 			  st->db ? sqlite3_errmsg(st->db) : "out of memory");
@@ -140,6 +184,16 @@ void store_close(struct store *st)
 		sqlite3_finalize(st->stmts[i].stmt);
 	sqlite3_close(st->db);
 	free(st);
+}
+
+int store_postfix_attached(const struct store *st)
+{
+	return st->postfix_attached;
+}
+
+void store_set_postfix_attached(struct store *st, int on)
+{
+	st->postfix_attached = on;
 }
 
 sqlite3_stmt *store_stmt(struct store *st, const char *sql)

@@ -200,6 +200,8 @@ enum perr store_forward_set_active(struct store *st, long long customer_id, long
 		row.changed = now;
 		if (changed)
 			*changed = 1;
+		if ((rc = store_postfix_refresh(st)) != PERR_OK)
+			goto fail;
 	}
 	if ((rc = store_commit(st)) != PERR_OK)
 		goto fail;
@@ -318,6 +320,8 @@ enum perr store_forwards_import(struct store *st, const struct fwd_map *map,
 			goto fail;
 		}
 	}
+	if ((rc = store_postfix_refresh(st)) != PERR_OK)
+		goto fail;
 	if ((rc = store_commit(st)) != PERR_OK)
 		goto fail;
 	stats->entries = map->n;

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync, copyFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, copyFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStack, Client, sqlite, bin, tempDir, ROOT } from '../lib/stack.mjs';
 
@@ -25,29 +25,36 @@ before(async () => {
   const shipped = readFileSync(join(ROOT, 'conf/postfix/virtual_forwards.cf'), 'utf8');
   assert.match(shipped, /^dbpath = /m);
   assert.match(shipped, /^query = SELECT .* WHERE address='%s' AND active=1$/m);
-  cf = join(confDir, 'virtual_forwards.cf');
-  writeFileSync(cf, shipped.replace(/^dbpath = .*$/m, `dbpath = ${stack.dbPath}`));
+  cf = cfFor(stack.dbPath, 'virtual_forwards.cf');
 });
+
+// The shipped lookup table with only its dbpath line changed.
+function cfFor(dbFile, name) {
+  const shipped = readFileSync(join(ROOT, 'conf/postfix/virtual_forwards.cf'), 'utf8');
+  const path = join(confDir, name);
+  writeFileSync(path, shipped.replace(/^dbpath = .*$/m, `dbpath = ${dbFile}`));
+  return path;
+}
 after(async () => { await stack?.stop(); });
 
 // postmap -q KEY sqlite:CF -> sorted destinations ([] when not found).
-function lookup(key) {
-  const r = spawnSync(POSTMAP, ['-c', confDir, '-q', key, `sqlite:${cf}`], { encoding: 'utf8' });
+function lookup(key, table = cf) {
+  const r = spawnSync(POSTMAP, ['-c', confDir, '-q', key, `sqlite:${table}`], { encoding: 'utf8' });
   if (r.status === 1 && r.stdout === '') return [];
   assert.equal(r.status, 0, `postmap failed: ${r.stderr}`);
   return r.stdout.trim().split(',').map((s) => s.trim()).sort();
 }
 
-async function loginDemo() {
-  const c = new Client(stack.base);
+async function loginDemo(on = stack) {
+  const c = new Client(on.base);
   const csrf = await c.csrfFrom('/login');
   const res = await c.post('/login', { login: 'demo', password: 'demo-customer-pw', csrf });
   assert.equal(res.status, 303);
   return c;
 }
 
-async function turn(c, mailbox, destination, state) {
-  const id = sqlite(stack.dbPath, `SELECT f.id FROM forwards f JOIN mailboxes m ON m.id = f.mailbox_id
+async function turn(c, mailbox, destination, state, on = stack) {
+  const id = sqlite(on.dbPath, `SELECT f.id FROM forwards f JOIN mailboxes m ON m.id = f.mailbox_id
     WHERE m.address = '${mailbox}' AND f.destination = '${destination}'`);
   const html = await (await c.get('/forwards')).text();
   const csrf = html.match(/name="csrf" value="([^"]+)"/)[1];
@@ -110,4 +117,44 @@ test('forward import is all or nothing and names the bad line', async () => {
   assert.match(list, /^id\tcustomer\tmailbox\tdestination\tstate\trisky$/m);
   assert.match(list, /\tDemo Bakery Ltd\tinfo@demo-bakery\.example\towner\.bakery@aol\.com\ton\taol$/m);
   assert.doesNotMatch(list, /new1@/);
+});
+
+test('postfix.db_path: Postfix reads a file of its own with forwards only, updated in place',
+  { skip: !haveSqliteMaps && 'postfix-sqlite is not installed' }, async () => {
+    const pfDir = tempDir('blhd-pf-');
+    const pfFile = join(pfDir, 'forwards.sqlite');
+    const own = await startStack({ workers: 1, conf: { 'postfix.db_path': pfFile } });
+    try {
+      const table = cfFor(pfFile, 'own_forwards.cf');
+      assert.deepEqual(lookup('info@demo-bakery.example', table),
+        ['info@demo-bakery.example', 'owner.bakery@aol.com']);
+      // nothing but forwards: no users, sessions or hashes, and no WAL
+      assert.equal(sqlite(pfFile, ".tables"), 'postfix_virtual_forwards');
+      assert.equal(sqlite(pfFile, 'PRAGMA journal_mode'), 'delete');
+      assert.equal(statSync(pfFile).mode & 0o777 & ~0o640, 0, 'the file is 0640 or tighter');
+      const c = await loginDemo(own);
+      await turn(c, 'info@demo-bakery.example', 'owner.bakery@aol.com', 'off', own);
+      assert.deepEqual(lookup('info@demo-bakery.example', table), [], 'the switch reaches Postfix at once');
+      assert.deepEqual(lookup('orders@demo-bakery.example', table),
+        ['accounts@bookkeeping.example', 'bakery.orders@comcast.net']);
+      await turn(c, 'info@demo-bakery.example', 'owner.bakery@aol.com', 'on', own);
+      assert.deepEqual(lookup('info@demo-bakery.example', table),
+        ['info@demo-bakery.example', 'owner.bakery@aol.com']);
+      // an import through portalctl lands there too
+      const map = join(pfDir, 'virtual');
+      writeFileSync(map, 'new.box@demo-bakery.example  new.box.owner@gmail.com\n');
+      execFileSync(bin('tools/portalctl'), ['--conf', own.confPath, 'forward', 'import', map]);
+      assert.deepEqual(lookup('new.box@demo-bakery.example', table), ['new.box.owner@gmail.com']);
+    } finally {
+      await own.stop();
+    }
+  });
+
+test('the database and its WAL and shared-memory files are private (0640 or tighter)', async () => {
+  // the stack has served requests, so the WAL and SHM files exist
+  await fetch(`${stack.base}/healthz`);
+  for (const f of [stack.dbPath, `${stack.dbPath}-wal`, `${stack.dbPath}-shm`]) {
+    assert.ok(existsSync(f), `${f} exists`);
+    assert.equal(statSync(f).mode & 0o777 & ~0o640, 0, `${f} is 0${(statSync(f).mode & 0o777).toString(8)}`);
+  }
 });

@@ -20,6 +20,20 @@ int store_bind_text(sqlite3_stmt *s, int i, const char *v);
 /* Copies column i as text into buf (empty string for NULL). */
 void store_col_text(sqlite3_stmt *s, int i, char *buf, size_t len);
 
+/* Creates path 0640 if missing, before SQLite sees it (SQLite gives the
+ * -wal, -shm and -journal files the mode of the database file), and
+ * tightens it and those files if an older version left them readable by
+ * everyone. Returns PERR_OK or PERR_DB (logged). */
+enum perr store_make_private(const char *path);
+
+/* Whether postfix.db_path is attached (src/store/store_postfix.c). */
+int store_postfix_attached(const struct store *st);
+void store_set_postfix_attached(struct store *st, int on);
+
+/* Brings Postfix's copy up to date, inside the caller's transaction; a
+ * no-op when no postfix.db_path is attached. */
+enum perr store_postfix_refresh(struct store *st);
+
 /* Logs sqlite's message for a failing call at the given place. */
 enum perr store_fail(struct store *st, const char *where);
 
