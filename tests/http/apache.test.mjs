@@ -75,7 +75,7 @@ test('apache serves static files itself', async () => {
   assert.match(await res.text(), /Blacklist Help Desk/);
 });
 
-test('apache: 404 and 413 come from the portal', async () => {
+test('apache: 404 from the portal, 413 above the portal body limit', async () => {
   assert.equal((await fetch(`http://127.0.0.1:${port}/nope`)).status, 404);
   const big = await fetch(`http://127.0.0.1:${port}/check`, {
     method: 'POST', body: 'bounce=' + 'x'.repeat(600 * 1024),
