@@ -43,6 +43,7 @@ if [ -z "$conf" ]; then
 		sed -e "s|^db.path = .*|db.path = $top/run/portal.sqlite|" \
 		    -e "s|^paths.data = .*|paths.data = $top|" \
 		    -e "s|^demo.seed = .*|demo.seed = 1|" \
+		    -e "s|^postfix.db_path = .*|postfix.db_path =|" \
 		    "$top/conf/portal.hdf.example" > "$conf"
 	fi
 fi
@@ -66,8 +67,14 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-"$bin" --check --conf "$conf"
-"$bin" --conf "$conf" --socket "$sock" --workers "$workers" --socket-mode 0666 &
+"$bin" --check --demo --conf "$conf"
+# As root, the workers give up root once loaded (user nobody), and only the
+# web server's group reaches their socket.
+who=(--socket-mode 0666)
+if [ "$(id -u)" -eq 0 ] && id www-data >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
+	who=(--user nobody --socket-group www-data --socket-mode 0660)
+fi
+"$bin" --conf "$conf" --socket "$sock" --workers "$workers" --demo "${who[@]}" &
 pids+=($!)
 for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
 nginx -c "$run/nginx.conf" -p "$run" -e "$run/nginx-error.log" &

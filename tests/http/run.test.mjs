@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import net from 'node:net';
-import { writeFileSync, existsSync } from 'node:fs';
+import { writeFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, tempDir, sleep, ROOT } from '../lib/stack.mjs';
 
@@ -38,6 +38,19 @@ test('make run honours PORT and CONF, serves static files and healthz, and stops
       headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     assert.equal(big.status, 413);
     assert.equal((await fetch(`${base}/`)).status, 200);
+    if (process.getuid() === 0) {
+      // the workers gave up root; the socket is for the web server's group only
+      const ps = execFileSync('ps', ['-eo', 'user:20,ppid,pid,args']).toString().split('\n')
+        .filter((l) => l.includes(`/${port}/portal.sock`));
+      const master = ps.find((l) => !ps.some((o) => o !== l && l.trim().split(/\s+/)[1] === o.trim().split(/\s+/)[2]));
+      const workers = ps.filter((l) => l !== master);
+      assert.ok(workers.length >= 1, `workers found: ${ps.join('\n')}`);
+      for (const w of workers) assert.doesNotMatch(w, /^root\s/, `worker runs as root: ${w}`);
+      const sock = ps[0].match(/--socket (\S+)/)[1];
+      const st = statSync(sock);
+      assert.equal(st.mode & 0o777, 0o660, 'socket mode');
+      assert.equal(execFileSync('stat', ['-c', '%G', sock]).toString().trim(), 'www-data');
+    }
   } finally {
     try { process.kill(-run.pid, 'SIGTERM'); } catch { /* already gone: the assertions above say why */ }
     if (run.exitCode === null) await new Promise((r) => { run.once('exit', r); setTimeout(r, 10000); });
