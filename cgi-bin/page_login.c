@@ -13,6 +13,7 @@
 #include "app.h"
 #include "csrf.h"
 #include "http.h"
+#include "core/ipaddr.h"
 #include "core/limits.h"
 #include "core/log.h"
 #include "pages.h"
@@ -69,34 +70,46 @@ static void send_form(struct request *req, int status, const char *error, long l
 	free(html);
 }
 
-static void throttle_keys(struct request *req, const char *login, char acct[THROTTLE_KEY_MAX],
+static const struct throttle_rule pair_rule = {
+	LIMIT_LOGIN_FAILS_ACCOUNT, LIMIT_LOGIN_PAIR_WINDOW_S, LIMIT_LOGIN_BACKOFF_S, LIMIT_LOGIN_LOCK_S,
+};
+static const struct throttle_rule network_rule = {
+	LIMIT_LOGIN_FAILS_CLIENT, LIMIT_LOGIN_WINDOW_S, LIMIT_LOGIN_LOCK_S, LIMIT_LOGIN_LOCK_S,
+};
+
+/* The two throttle keys of an attempt: the account from this client
+ * network ("login:NAME|NET") and the network itself ("addr:NET"). */
+static void throttle_keys(struct request *req, const char *login, char pair[THROTTLE_KEY_MAX],
 			  char addr[THROTTLE_KEY_MAX])
 {
-	snprintf(acct, THROTTLE_KEY_MAX, "acct:%s", login);
-	for (char *p = acct; *p; p++)
+	char net[IPADDR_STR_LEN + 8] = "";
+	struct ipaddr ip;
+	if (ipaddr_parse(req->client, strlen(req->client), &ip, NULL) != PERR_OK ||
+	    ipaddr_network(&ip, LIMIT_CLIENT_V6_BITS, net, sizeof net) == 0)
+		snprintf(net, sizeof net, "%.*s", (int)(sizeof net - 1), req->client);
+	snprintf(pair, THROTTLE_KEY_MAX, "login:%s|%s", login, net);
+	for (char *p = pair; *p && *p != '|'; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');   /* logins are case-insensitive */
-	snprintf(addr, THROTTLE_KEY_MAX, "addr:%s", req->client);
+	snprintf(addr, THROTTLE_KEY_MAX, "addr:%s", net);
 }
 
 /* Seconds until both keys are free (0 = go ahead); -1 on a store error. */
-static long long locked_for(struct request *req, const char *acct, const char *addr, long long now)
+static long long locked_for(struct request *req, const char *pair, const char *addr, long long now)
 {
 	long long a = 0, b = 0;
-	if (store_throttle_check(req->app->store, acct, now, &a) != PERR_OK ||
+	if (store_throttle_check(req->app->store, pair, now, &a) != PERR_OK ||
 	    store_throttle_check(req->app->store, addr, now, &b) != PERR_OK)
 		return -1;
 	return a > b ? a : b;
 }
 
 /* Counts the failure on both keys; the longest resulting lock, or 0. */
-static long long count_failure(struct request *req, const char *acct, const char *addr, long long now)
+static long long count_failure(struct request *req, const char *pair, const char *addr, long long now)
 {
 	long long a = 0, b = 0;
-	if (store_throttle_fail(req->app->store, acct, now, LIMIT_LOGIN_FAILS_ACCOUNT,
-				LIMIT_LOGIN_WINDOW_S, LIMIT_LOGIN_LOCK_S, &a) != PERR_OK ||
-	    store_throttle_fail(req->app->store, addr, now, LIMIT_LOGIN_FAILS_CLIENT,
-				LIMIT_LOGIN_WINDOW_S, LIMIT_LOGIN_LOCK_S, &b) != PERR_OK)
+	if (store_throttle_fail(req->app->store, pair, now, &pair_rule, &a) != PERR_OK ||
+	    store_throttle_fail(req->app->store, addr, now, &network_rule, &b) != PERR_OK)
 		log_event(LOG_ERROR, req->ref, "login throttle could not count a failure");
 	return a > b ? a : b;
 }
@@ -117,9 +130,9 @@ static void login_post(struct request *req)
 		return;
 	}
 	long long now = (long long)time(NULL);
-	char acct[THROTTLE_KEY_MAX], addr[THROTTLE_KEY_MAX];
-	throttle_keys(req, login->value, acct, addr);
-	long long wait = locked_for(req, acct, addr, now);
+	char pair[THROTTLE_KEY_MAX], addr[THROTTLE_KEY_MAX];
+	throttle_keys(req, login->value, pair, addr);
+	long long wait = locked_for(req, pair, addr, now);
 	if (wait < 0) {
 		http_send_error(req, 500);
 		return;
@@ -143,7 +156,7 @@ static void login_post(struct request *req)
 	else
 		password_burn(pw->value);   /* same cost as a real check: no enumeration by timing */
 	if (!ok) {
-		long long lock = count_failure(req, acct, addr, now);
+		long long lock = count_failure(req, pair, addr, now);
 		log_event(LOG_INFO, req->ref, "login failed from %s%s", req->client, lock ? " (now throttled)" : "");
 		if (lock > 0)
 			send_form(req, 429, locked_message, lock);
@@ -151,7 +164,7 @@ static void login_post(struct request *req)
 			send_form(req, 422, generic_failure, 0);
 		return;
 	}
-	store_throttle_clear(req->app->store, acct);
+	store_throttle_clear(req->app->store, pair);
 	if (session_start(req, &user) != PERR_OK) {
 		http_send_error(req, 500);
 		return;

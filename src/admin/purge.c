@@ -22,7 +22,8 @@ static enum perr purge_audit(struct store *st, const struct config *cfg, long lo
 static enum perr purge_throttle(struct store *st, const struct config *cfg, long long now, long long *removed)
 {
 	(void)cfg;
-	return store_throttle_purge(st, now, LIMIT_LOGIN_WINDOW_S, removed);
+	/* the longest window of any throttle rule */
+	return store_throttle_purge(st, now, LIMIT_LOGIN_PAIR_WINDOW_S, removed);
 }
 
 static enum perr purge_reports(struct store *st, const struct config *cfg, long long now, long long *removed)

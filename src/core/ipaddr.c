@@ -198,6 +198,31 @@ size_t ipaddr_format(const struct ipaddr *ip, char *buf, size_t len)
 	return n;
 }
 
+size_t ipaddr_network(const struct ipaddr *ip, unsigned v6_bits, char *buf, size_t len)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	struct ipaddr net = *ip;
+	if (ip->family == 6 && memcmp(ip->b, mapped, sizeof mapped) == 0) {
+		memset(&net, 0, sizeof net);
+		net.family = 4;
+		memcpy(net.b, ip->b + 12, 4);
+	}
+	if (net.family == 4)
+		return ipaddr_format(&net, buf, len);
+	if (v6_bits > 128)
+		v6_bits = 128;
+	for (unsigned i = 0; i < 16; i++) {
+		unsigned keep = v6_bits > i * 8 ? v6_bits - i * 8 : 0;
+		if (keep < 8)
+			net.b[i] &= (uint8_t)(0xff00u >> keep);
+	}
+	char text[IPADDR_STR_LEN];
+	if (ipaddr_format(&net, text, sizeof text) == 0)
+		return 0;
+	int n = snprintf(buf, len, "%s/%u", text, v6_bits);
+	return n > 0 && (size_t)n < len ? (size_t)n : 0;
+}
+
 size_t ipaddr_reverse(const struct ipaddr *ip, char *buf, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";

@@ -51,6 +51,12 @@ enum perr ipaddr_parse(const char *s, size_t len, struct ipaddr *out, const char
  * Returns the length, or 0 when len is too small. */
 size_t ipaddr_format(const struct ipaddr *ip, char *buf, size_t len);
 
+/* Writes the network an address belongs to for rate limits and throttles:
+ * IPv4 "a.b.c.d" (one host), IPv6 its first v6_bits bits as "prefix/len"
+ * (one customer line is a /64, a site a /48). IPv4-mapped IPv6 counts as
+ * IPv4. Returns the length, or 0 when len is too small. */
+size_t ipaddr_network(const struct ipaddr *ip, unsigned v6_bits, char *buf, size_t len);
+
 /* Writes the DNSBL query prefix ("4.3.2.1", or 32 dot-separated nibbles
  * lowest first) into buf, without a trailing dot. Returns the length, or 0
  * when len is too small. */

@@ -21,10 +21,18 @@
 #define LIMIT_DIAGNOSTIC_BYTES  2048           /* stored diagnostic text of a report */
 #define LIMIT_BOUNCE_SCAN_BYTES (4u * 1024)    /* notification text the bounce patterns read */
 
-#define LIMIT_LOGIN_FAILS_ACCOUNT 5           /* failed logins per account in the window */
-#define LIMIT_LOGIN_FAILS_CLIENT 20           /* failed logins per client address in the window */
-#define LIMIT_LOGIN_WINDOW_S    900            /* the throttle window, seconds */
-#define LIMIT_LOGIN_LOCK_S      900            /* lock-out once a limit is hit (Retry-After) */
+/* Login throttling (docs/forwards.md "Login throttling"). Failures are
+ * counted per (account, client network) with exponential back-off, and
+ * per client network across accounts; never per account alone, so nobody
+ * elsewhere can lock an account. A client network is an IPv4 address or
+ * an IPv6 /64 (LIMIT_CLIENT_V6_BITS). */
+#define LIMIT_LOGIN_FAILS_ACCOUNT 5           /* failures per account and network before a lock */
+#define LIMIT_LOGIN_PAIR_WINDOW_S 86400       /* their window: a day */
+#define LIMIT_LOGIN_BACKOFF_S   30            /* first lock after them, doubling per failure */
+#define LIMIT_LOGIN_FAILS_CLIENT 20           /* failed logins per network across accounts */
+#define LIMIT_LOGIN_WINDOW_S    900            /* the per-network window, seconds */
+#define LIMIT_LOGIN_LOCK_S      900            /* longest lock (Retry-After), and the per-network one */
+#define LIMIT_CLIENT_V6_BITS    64             /* one IPv6 client is its /64 */
 #define LIMIT_AUDIT_KEEP_DAYS   730            /* forward audit lines kept by portalctl purge */
 #define LIMIT_AUDIT_SHOWN       50             /* audit lines under the forwards list */
 

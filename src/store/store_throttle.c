@@ -25,8 +25,19 @@ enum perr store_throttle_check(struct store *st, const char *key, long long now,
 	return PERR_OK;
 }
 
-enum perr store_throttle_fail(struct store *st, const char *key, long long now, unsigned limit,
-			      unsigned window_s, unsigned lock_s, long long *retry_after)
+/* The lock after `failures` failures under rule (0 = none). */
+static long long lock_for(const struct throttle_rule *rule, long long failures)
+{
+	if (failures < (long long)rule->limit)
+		return 0;
+	long long lock = rule->lock_s;
+	for (long long i = rule->limit; i < failures && lock < (long long)rule->max_lock_s; i++)
+		lock *= 2;
+	return lock < (long long)rule->max_lock_s ? lock : (long long)rule->max_lock_s;
+}
+
+enum perr store_throttle_fail(struct store *st, const char *key, long long now,
+			      const struct throttle_rule *rule, long long *retry_after)
 {
 	/* A failure outside the current window starts a new one. */
 	static const char count[] =
@@ -35,15 +46,14 @@ enum perr store_throttle_fail(struct store *st, const char *key, long long now, 
 		"failures = CASE WHEN window_start + ?3 <= ?2 THEN 1 ELSE failures + 1 END, "
 		"window_start = CASE WHEN window_start + ?3 <= ?2 THEN ?2 ELSE window_start END "
 		"RETURNING failures";
-	static const char lock[] =
-		"UPDATE login_throttle SET locked_until = ?2, failures = 0, window_start = ?3 WHERE key = ?1";
+	static const char lock[] = "UPDATE login_throttle SET locked_until = ?2 WHERE key = ?1";
 	*retry_after = 0;
 	sqlite3_stmt *s = store_stmt(st, count);
 	if (s == NULL)
 		return PERR_DB;
 	store_bind_text(s, 1, key);
 	sqlite3_bind_int64(s, 2, now);
-	sqlite3_bind_int64(s, 3, window_s);
+	sqlite3_bind_int64(s, 3, rule->window_s);
 	int rc = sqlite3_step(s);
 	long long failures = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	if (rc == SQLITE_ROW)
@@ -51,18 +61,18 @@ enum perr store_throttle_fail(struct store *st, const char *key, long long now, 
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, "throttle count");
-	if (failures < (long long)limit)
+	long long wait = lock_for(rule, failures);
+	if (wait == 0)
 		return PERR_OK;
 	if ((s = store_stmt(st, lock)) == NULL)
 		return PERR_DB;
 	store_bind_text(s, 1, key);
-	sqlite3_bind_int64(s, 2, now + lock_s);
-	sqlite3_bind_int64(s, 3, now);
+	sqlite3_bind_int64(s, 2, now + wait);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, "throttle lock");
-	*retry_after = lock_s;
+	*retry_after = wait;
 	return PERR_OK;
 }
 

@@ -9,11 +9,22 @@
 enum perr store_throttle_check(struct store *st, const char *key, long long now,
 			       long long *retry_after);
 
-/* Counts one failure for key. Once limit failures fall within window_s
- * seconds the key is locked for lock_s seconds and the count starts over;
- * *retry_after is then lock_s, else 0. */
-enum perr store_throttle_fail(struct store *st, const char *key, long long now, unsigned limit,
-			      unsigned window_s, unsigned lock_s, long long *retry_after);
+/* How failures of one key are answered: the limit-th failure within
+ * window_s seconds locks the key for lock_s, and every failure after it
+ * for twice as long as the one before, up to max_lock_s (lock_s ==
+ * max_lock_s gives a flat lock). A window that has run out starts the
+ * count again. */
+struct throttle_rule {
+	unsigned limit;
+	unsigned window_s;
+	unsigned lock_s;
+	unsigned max_lock_s;
+};
+
+/* Counts one failure for key under rule; *retry_after is the lock it
+ * caused (0 = none). */
+enum perr store_throttle_fail(struct store *st, const char *key, long long now,
+			      const struct throttle_rule *rule, long long *retry_after);
 
 /* Forgets key (after a successful login). */
 enum perr store_throttle_clear(struct store *st, const char *key);

@@ -332,7 +332,7 @@ describe('ownership: another customer\'s forward is 404 on every route', () => {
 });
 
 describe('login throttling', () => {
-  test('per account: 429 with Retry-After after repeated failures, even with the right password', async () => {
+  test('per account and address: 429 with Retry-After after repeated failures, even with the right password; never for the owner elsewhere', async () => {
     execFileSync(bin('tools/portalctl'), ['--conf', stack.confPath, 'user', 'add', 'target', '--role', 'customer',
       '--customer', 'Demo Bakery Ltd'], { input: 'target-password\n' });
     const c = new Client(stack.base);
@@ -351,10 +351,21 @@ describe('login throttling', () => {
     const ok = new Client(stack.base);
     const t = await ok.csrfFrom('/login');
     assert.equal((await ok.post('/login', { ...DEMO, csrf: t })).status, 303);
+    // the account owner elsewhere is not locked out by these failures
+    const owner = new Client(stack.base, { localAddress: '127.0.0.2' });
+    const ot = await owner.csrfFrom('/login');
+    assert.equal((await owner.post('/login', { login: 'target', password: 'target-password', csrf: ot })).status, 303,
+      'the right password from another address works while 127.0.0.1 is locked');
+    // back-off: once the lock is over (simulated), each further failure locks twice as long
+    const key = "login:target|127.0.0.1";
+    sqlite(stack.dbPath, `UPDATE login_throttle SET locked_until = 0 WHERE key = '${key}'`);
+    const again = await c.post('/login', { login: 'target', password: 'wrong-again-pw', csrf });
+    assert.equal(again.status, 429);
+    assert.equal(Number(again.headers.get('retry-after')), 2 * retry, 'the lock doubles');
     // once the lock is over (simulated), the right password works and clears the count
-    sqlite(stack.dbPath, "UPDATE login_throttle SET locked_until = 0 WHERE key = 'acct:target'");
+    sqlite(stack.dbPath, `UPDATE login_throttle SET locked_until = 0 WHERE key = '${key}'`);
     assert.equal((await c.post('/login', { login: 'target', password: 'target-password', csrf })).status, 303);
-    assert.equal(sqlite(stack.dbPath, "SELECT count(*) FROM login_throttle WHERE key = 'acct:target'"), '0');
+    assert.equal(sqlite(stack.dbPath, `SELECT count(*) FROM login_throttle WHERE key = '${key}'`), '0');
   });
 });
 

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync, readFileSync, existsSync, chmodSync, mkdirS
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
+import http from 'node:http';
 
 export const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 export const OUT = resolve(ROOT, process.env.OUT || '.');
@@ -138,9 +139,35 @@ export function setCookies(res) {
   return joined ? joined.split(/,\s*(?=[!#$%&'*+.^_`|~0-9A-Za-z-]+=)/) : [];
 }
 
+// fetch() from another loopback source address (127.0.0.2 and so on: all
+// of 127/8 is local), so the portal sees another client. Resolves with a
+// fetch Response.
+export function fetchFrom(localAddress, url, { method = 'GET', headers = {}, body } = {}) {
+  const data = body === undefined ? undefined : Buffer.from(String(body));
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, {
+      method, localAddress,
+      headers: { ...headers, ...(data ? { 'content-length': data.length } : {}) },
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (d) => chunks.push(d));
+      res.on('end', () => {
+        const h = new Headers();
+        for (let i = 0; i < res.rawHeaders.length; i += 2) h.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+        resolve(new Response(res.statusCode === 204 || res.statusCode === 304 ? null : Buffer.concat(chunks),
+          { status: res.statusCode, headers: h }));
+      });
+    });
+    req.on('error', reject);
+    if (data) req.write(data);
+    req.end();
+  });
+}
+
 // A tiny cookie jar over fetch: keeps Set-Cookie values between calls.
+// With localAddress the requests come from that loopback address.
 export class Client {
-  constructor(base) { this.base = base; this.cookies = new Map(); }
+  constructor(base, { localAddress } = {}) { this.base = base; this.cookies = new Map(); this.localAddress = localAddress; }
   cookieHeader() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
   remember(res) {
     for (const c of setCookies(res)) {
@@ -152,9 +179,10 @@ export class Client {
     }
   }
   async get(path, opts = {}) {
-    const res = await fetch(this.base + path, {
-      redirect: 'manual', ...opts, headers: { cookie: this.cookieHeader(), ...(opts.headers || {}) },
-    });
+    const headers = { cookie: this.cookieHeader(), ...(opts.headers || {}) };
+    const res = this.localAddress
+      ? await fetchFrom(this.localAddress, this.base + path, { ...opts, headers })
+      : await fetch(this.base + path, { redirect: 'manual', ...opts, headers });
     this.remember(res);
     return res;
   }

@@ -178,6 +178,32 @@ static void test_small_buffers(void **state)
 	assert_int_equal(ipaddr_reverse(&ip, small, sizeof small), 0);
 }
 
+/* The network key of rate limits and throttles. */
+static void test_network(void **state)
+{
+	(void)state;
+	static const struct { const char *in; unsigned bits; const char *want; } cases[] = {
+		{ "192.0.2.7", 64, "192.0.2.7" },
+		{ "2001:db8:1:2:3:4:5:6", 64, "2001:db8:1:2::/64" },
+		{ "2001:db8:1:2:ffff::1", 64, "2001:db8:1:2::/64" },
+		{ "2001:db8:1:2:3:4:5:6", 48, "2001:db8:1::/48" },
+		{ "2001:db8:1:ff00::1", 52, "2001:db8:1:f000::/52" },
+		{ "::ffff:198.51.100.9", 64, "198.51.100.9" },
+		{ "::1", 128, "::1/128" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct ipaddr ip;
+		assert_int_equal(ipaddr_parse(cases[i].in, strlen(cases[i].in), &ip, NULL), PERR_OK);
+		char buf[IPADDR_STR_LEN + 5];
+		assert_true(ipaddr_network(&ip, cases[i].bits, buf, sizeof buf) > 0);
+		assert_string_equal(buf, cases[i].want);
+	}
+	struct ipaddr ip;
+	assert_int_equal(ipaddr_parse("2001:db8::1", 11, &ip, NULL), PERR_OK);
+	char tiny[8];
+	assert_int_equal(ipaddr_network(&ip, 64, tiny, sizeof tiny), 0);
+}
+
 static void test_notes(void **state)
 {
 	(void)state;
@@ -197,6 +223,7 @@ int main(void)
 		cmocka_unit_test(test_length_is_respected),
 		cmocka_unit_test(test_small_buffers),
 		cmocka_unit_test(test_notes),
+		cmocka_unit_test(test_network),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
