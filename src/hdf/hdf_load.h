@@ -91,7 +91,8 @@ enum hdfl_type {
 	HDFL_SIZE,     /* size_t: decimal within [lo, hi] */
 	HDFL_BOOL,     /* int: "0" or "1" */
 	HDFL_ENUM,     /* int: index of the value in names[0..hi] */
-	HDFL_LIST,     /* items separated by commas (and blanks), each given to item() */
+	HDFL_LIST,     /* items separated by commas (and blanks), each given to
+			  item() with the whole struct, which keeps its own count */
 	HDFL_TYPE__MAX
 };
 
@@ -105,7 +106,8 @@ struct hdfl_field {
 	size_t size;                   /* HDFL_TEXT: buffer size */
 	unsigned long lo, hi;          /* UINT/SIZE range; ENUM: first and last index */
 	const char *const *names;      /* HDFL_ENUM */
-	/* HDFL_LIST: takes one trimmed item; 0, or -1 when bad or one too many */
+	/* HDFL_LIST: takes one trimmed item into the struct at base; 0, or
+	 * -1 when the item is bad or one too many */
 	int (*item)(void *dst, const char *item);
 	unsigned flags;
 };
@@ -116,7 +118,7 @@ struct hdfl_field {
 #define HDFL_F_SIZE(S, k, m, l, h) { k, HDFL_SIZE, offsetof(S, m), 0, l, h, NULL, NULL, 0 }
 #define HDFL_F_BOOL(S, k, m) { k, HDFL_BOOL, offsetof(S, m), 0, 0, 1, NULL, NULL, 0 }
 #define HDFL_F_ENUM(S, k, m, names, l, h, fl) { k, HDFL_ENUM, offsetof(S, m), 0, l, h, names, NULL, fl }
-#define HDFL_F_LIST(S, k, m, fn) { k, HDFL_LIST, offsetof(S, m), 0, 0, 0, NULL, fn, 0 }
+#define HDFL_F_LIST(k, fn, fl) { k, HDFL_LIST, 0, 0, 0, 0, NULL, fn, fl }
 
 /* Applies fields[0..n) to the struct at base from node n. Stops at the
  * first bad value with hdfl_fail() (the message names the key). Returns

@@ -262,7 +262,7 @@ static void test_bad_knowledge(void **state)
 	fputs("Rule {\n  broken {\n    pattern = (unclosed\n    category = blacklist\n    description = x\n  }\n}\n", f);
 	fclose(f);
 	assert_int_equal(bounce_knowledge_load_err(dir, &k, err, sizeof err), PERR_CONFIG);
-	assert_non_null(strstr(err, "rule:broken"));
+	assert_non_null(strstr(err, "bounce_bad.hdf: Rule.broken.pattern: error at"));
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs("Rule {\n  x {\n    pattern = a\n    category = nonsense\n    description = x\n  }\n}\n", f);
