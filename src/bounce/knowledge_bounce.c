@@ -159,18 +159,41 @@ static enum perr get_category(const struct hdfl_node *node, bool required,
 	return PERR_OK;
 }
 
-static enum perr get_provider(const struct hdfl_node *node, bool required,
-                              enum bounce_provider *p, bool *has)
+/* The interned copy of provider name (added when new), or NULL on
+ * ENOMEM. named_by is the id of the entry naming it (kept by the entry);
+ * defined marks a Provider entry. Whether every name has an entry is
+ * checked once all files are read (check_providers). */
+static const char *intern_provider(struct loader *l, const char *name, const char *named_by,
+                                   bool defined)
+{
+	struct bounce_knowledge *k = l->k;
+	for (size_t i = 0; i < k->npnames; i++)
+		if (strcmp(k->pnames[i].name, name) == 0) {
+			k->pnames[i].defined |= defined;
+			return k->pnames[i].name;
+		}
+	char *copy = strdup(name);
+	struct kb_pname *pn = copy ? grow(&k->pnames, &k->npnames, sizeof *pn) : NULL;
+	if (pn == NULL) {
+		free(copy);
+		return NULL;
+	}
+	*pn = (struct kb_pname){ .name = copy, .named_by = named_by, .defined = defined };
+	return copy;
+}
+
+static enum perr get_provider(struct loader *l, const struct hdfl_node *node, const char *id,
+                              bool required, const char **p, bool *has)
 {
 	const char *v = hdfl_value(node, "provider");
 	if (has)
 		*has = false;
 	if (v == NULL)
 		return required ? hdfl_fail(node, "provider", "missing") : PERR_OK;
-	int x = bounce_provider_from_str(v);
-	if (x < 0)
-		return hdfl_fail(node, "provider", "unknown provider '%s'", v);
-	*p = (enum bounce_provider)x;
+	if (v[0] == '\0')
+		return hdfl_fail(node, "provider", "empty");
+	if ((*p = intern_provider(l, v, id, false)) == NULL)
+		return PERR_NOMEM;
 	if (has)
 		*has = true;
 	return PERR_OK;
@@ -215,7 +238,7 @@ static enum perr load_rule(struct loader *l, const struct hdfl_node *node)
 	if (e == PERR_OK)
 		e = get_category(node, true, &r->category, NULL);
 	if (e == PERR_OK)
-		e = get_provider(node, false, &r->provider, &r->has_provider);
+		e = get_provider(l, node, r->id, false, &r->provider, &r->has_provider);
 	if (e != PERR_OK)
 		return e;
 	r->priority = hdfl_int(node, "priority", 50);
@@ -234,10 +257,8 @@ static enum perr load_provider(struct loader *l, const struct hdfl_node *node)
 	struct kb_provider *p = grow(&l->k->providers, &l->k->nproviders, sizeof *p);
 	if (p == NULL || (p->id = mkid("provider", hdfl_name(node), &oom)) == NULL)
 		return PERR_NOMEM;
-	int x = bounce_provider_from_str(hdfl_name(node));
-	if (x < 0)
-		return hdfl_fail(node, NULL, "unknown provider");
-	p->provider = (enum bounce_provider)x;
+	if ((p->provider = intern_provider(l, hdfl_name(node), p->id, true)) == NULL)
+		return PERR_NOMEM;
 	enum perr e = split_words(hdfl_value(node, "domains"), ", \t\n", &p->domains,
 	                          &p->ndomains);
 	if (e != PERR_OK)
@@ -255,7 +276,7 @@ static enum perr load_code(struct loader *l, const struct hdfl_node *node)
 	struct kb_code *c = grow(&l->k->codes, &l->k->ncodes, sizeof *c);
 	if (c == NULL || (c->id = mkid("code", hdfl_name(node), &oom)) == NULL)
 		return PERR_NOMEM;
-	enum perr e = get_provider(node, false, &c->provider, &c->has_provider);
+	enum perr e = get_provider(l, node, c->id, false, &c->provider, &c->has_provider);
 	if (e == PERR_OK)
 		e = get_category(node, false, &c->category, &c->has_category);
 	if (e == PERR_OK)
@@ -276,7 +297,7 @@ static enum perr load_bitflag(struct loader *l, const struct hdfl_node *node)
 	struct kb_bitflag *b = grow(&l->k->bitflags, &l->k->nbitflags, sizeof *b);
 	if (b == NULL || (b->id = mkid("bits", hdfl_name(node), &oom)) == NULL)
 		return PERR_NOMEM;
-	enum perr e = get_provider(node, true, &b->provider, NULL);
+	enum perr e = get_provider(l, node, b->id, true, &b->provider, NULL);
 	if (e == PERR_OK)
 		e = get_category(node, true, &b->category, NULL);
 	if (e != PERR_OK)
@@ -440,6 +461,18 @@ static enum perr index_ids(struct loader *l)
 	return e;
 }
 
+/* Refuses a provider that entries name but no Provider entry defines
+ * (a typo would otherwise make a provider of its own). */
+static enum perr check_providers(struct loader *l)
+{
+	l->file = NULL;
+	for (size_t i = 0; i < l->k->npnames; i++)
+		if (!l->k->pnames[i].defined)
+			return fail(l, PERR_CONFIG, "%s: provider '%s' has no Provider entry",
+			            l->k->pnames[i].named_by, l->k->pnames[i].name);
+	return PERR_OK;
+}
+
 /* Puts every pattern's gate literals into one set, scanned once per text. */
 static enum perr build_litset(struct bounce_knowledge *k)
 {
@@ -500,6 +533,8 @@ enum perr bounce_knowledge_load_err(const char *dir, struct bounce_knowledge **o
 	}
 	if (e == PERR_OK)
 		e = index_ids(&l);
+	if (e == PERR_OK)
+		e = check_providers(&l);
 	if (e == PERR_OK)
 		e = build_litset(l.k);
 	for (size_t i = 0; i < nnames; i++)
@@ -571,6 +606,9 @@ void bounce_knowledge_free(struct bounce_knowledge *k)
 	free(k->lists); free(k->ipctx); free(k->receivers); free(k->statuses);
 	free(k->ids);
 	free(k->lits);
+	for (size_t i = 0; i < k->npnames; i++)
+		free(k->pnames[i].name);
+	free(k->pnames);
 	free(k);
 }
 
