@@ -1,4 +1,6 @@
-/* Reads db/knowledge/report.hdf into struct explain_knowledge. */
+/* Reads db/knowledge/report.hdf, and the providers' names and lists from
+ * db/knowledge/bounce_providers.hdf (a provider is one entry, shared with
+ * the bounce analyzer), into struct explain_knowledge. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,8 +89,8 @@ static const struct hdfl_field cause_fields[] = {
 
 #define NFIELDS(t) (sizeof t / sizeof t[0])
 
-/* Provider.* and Listing.*: any number of entries, in file order. */
-static enum perr load_entries(const struct hdfl_node *root, struct explain_knowledge *k)
+/* Provider.*: any number of entries, in file order, added to k. */
+static enum perr load_providers(const struct hdfl_node *root, struct explain_knowledge *k)
 {
 	struct hdfl_node sec, n;
 	enum perr e = PERR_OK;
@@ -100,7 +102,15 @@ static enum perr load_entries(const struct hdfl_node *root, struct explain_knowl
 		snprintf(p->id, sizeof p->id, "%s", hdfl_name(&n));
 		e = hdfl_apply(&n, provider_fields, NFIELDS(provider_fields), p);
 	}
-	more = hdfl_get(root, "Listing", &sec) && hdfl_first(&sec, &n);
+	return e;
+}
+
+/* Listing.*: any number of entries, in file order. */
+static enum perr load_listings(const struct hdfl_node *root, struct explain_knowledge *k)
+{
+	struct hdfl_node sec, n;
+	enum perr e = PERR_OK;
+	int more = hdfl_get(root, "Listing", &sec) && hdfl_first(&sec, &n);
 	for (; more && e == PERR_OK; more = hdfl_next(&n)) {
 		if (k->nlistings == EXPLAIN_LISTINGS_MAX)
 			return hdfl_fail(&sec, NULL, "more than %d listings", EXPLAIN_LISTINGS_MAX);
@@ -144,42 +154,66 @@ static enum perr load_kinds_and_causes(const struct hdfl_node *root, struct expl
 	return PERR_OK;
 }
 
-/* Builds the knowledge from a parsed document (closes it). */
-static enum perr load(struct hdfl_doc *doc, struct explain_knowledge **out)
+/* Builds the knowledge from the report document and, when given, the
+ * providers document (read first: its entries come before report's own
+ * Provider.other). Closes both. */
+static enum perr load(struct hdfl_doc *doc, struct hdfl_doc *providers,
+		      struct explain_knowledge **out)
 {
 	enum perr e = PERR_NOMEM;
 	struct hdfl_node root = hdfl_root(doc);
 	struct explain_knowledge *k = calloc(1, sizeof *k);
-	if (k != NULL && (e = load_entries(&root, k)) == PERR_OK)
+	if (k != NULL) {
+		struct hdfl_node proot = providers ? hdfl_root(providers) : root;
+		e = providers ? load_providers(&proot, k) : PERR_OK;
+	}
+	if (e == PERR_OK)
+		e = load_providers(&root, k);
+	if (e == PERR_OK)
+		e = load_listings(&root, k);
+	if (e == PERR_OK)
 		e = load_kinds_and_causes(&root, k);
 	if (e == PERR_OK)
 		*out = k;
 	else
 		free(k);
+	hdfl_close(providers);
 	hdfl_close(doc);
 	return e;
 }
 
-static enum perr read_and_load(const char *src, int is_text, struct explain_knowledge **out,
-				char *err, size_t errlen)
+/* Opens path, mapping an unreadable file to PERR_CONFIG (as before: the
+ * knowledge is configuration). */
+static enum perr open_file(struct hdfl_doc **doc, const char *path, char *err, size_t errlen)
 {
-	*out = NULL;
-	struct hdfl_doc *doc = NULL;
-	enum perr rc = is_text ? hdfl_open_text(&doc, src, "<report knowledge>", err, errlen)
-			       : hdfl_open_file(&doc, src, err, errlen);
-	if (rc == PERR_NOT_FOUND)
-		rc = PERR_CONFIG;       /* as before: an unreadable file is a configuration error */
-	return rc == PERR_OK ? load(doc, out) : rc;
+	enum perr rc = hdfl_open_file(doc, path, err, errlen);
+	return rc == PERR_NOT_FOUND ? PERR_CONFIG : rc;
 }
 
 enum perr explain_knowledge_load(const char *path, struct explain_knowledge **out, char *err, size_t errlen)
 {
-	return read_and_load(path, 0, out, err, errlen);
+	*out = NULL;
+	char ppath[4096];
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path) : 1;
+	if ((size_t)snprintf(ppath, sizeof ppath, "%.*s/%s", dirlen, slash ? path : ".",
+			     EXPLAIN_PROVIDERS_FILE) >= sizeof ppath) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return PERR_CONFIG;
+	}
+	struct hdfl_doc *providers = NULL, *doc = NULL;
+	enum perr rc = open_file(&providers, ppath, err, errlen);
+	if (rc == PERR_OK && (rc = open_file(&doc, path, err, errlen)) != PERR_OK)
+		hdfl_close(providers);
+	return rc == PERR_OK ? load(doc, providers, out) : rc;
 }
 
 enum perr explain_knowledge_parse(const char *text, struct explain_knowledge **out, char *err, size_t errlen)
 {
-	return read_and_load(text, 1, out, err, errlen);
+	*out = NULL;
+	struct hdfl_doc *doc = NULL;
+	enum perr rc = hdfl_open_text(&doc, text, "<report knowledge>", err, errlen);
+	return rc == PERR_OK ? load(doc, NULL, out) : rc;
 }
 
 void explain_knowledge_free(struct explain_knowledge *k)
