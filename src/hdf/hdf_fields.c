@@ -21,6 +21,7 @@ static int parse_ulong(const char *v, unsigned long lo, unsigned long hi, unsign
 	return 0;
 }
 
+/* HDFL_TEXT: copies v into the char[size] at dst; too long is an error. */
 static enum perr apply_text(const struct hdfl_node *node, const struct hdfl_field *f,
 			    const char *v, char *dst)
 {
@@ -30,6 +31,7 @@ static enum perr apply_text(const struct hdfl_node *node, const struct hdfl_fiel
 	return PERR_OK;
 }
 
+/* HDFL_UINT / HDFL_SIZE: a strict decimal within the field's range. */
 static enum perr apply_number(const struct hdfl_node *node, const struct hdfl_field *f,
 			      const char *v, void *dst)
 {
@@ -43,6 +45,7 @@ static enum perr apply_number(const struct hdfl_node *node, const struct hdfl_fi
 	return PERR_OK;
 }
 
+/* HDFL_ENUM: the index of v among names[lo..hi]; the error lists them. */
 static enum perr apply_enum(const struct hdfl_node *node, const struct hdfl_field *f,
 			    const char *v, int *dst)
 {

@@ -27,6 +27,7 @@ static void vsay(const struct hdfl_doc *d, const char *fmt, va_list ap)
 		vsnprintf(d->err, d->errlen, fmt, ap);
 }
 
+/* The same with arguments. */
 static void say(const struct hdfl_doc *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
