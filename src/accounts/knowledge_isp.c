@@ -1,14 +1,12 @@
 /* The consumer-provider catalogue: HDF in, plain structs out. */
-#include <ClearSilver.h>
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "knowledge_isp.h"
-#include "hdf/neo_error.h"
+#include "hdf/hdf_load.h"
 
 struct isp_domain {
 	char name[ISP_DOMAIN_MAX + 1];   /* lower case, no trailing dot */
@@ -33,19 +31,6 @@ static const char *const security_names[ISP_SEC__MAX] = {
 const char *isp_security_str(enum isp_security s)
 {
 	return (unsigned)s < ISP_SEC__MAX ? security_names[s] : "none";
-}
-
-static void fail(char *errbuf, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void fail(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	if (errbuf == NULL || errlen == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
 }
 
 /* A host name or mail domain: letters, digits, '-' and '.', labels of 1-63
@@ -83,128 +68,93 @@ static int id_ok(const char *id)
 	return 1;
 }
 
-static int copy_field(HDF *node, const char *key, char *dst, size_t n)
+/* Adds the mail domains of a "domains" value to provider idx. */
+static enum perr add_domains(struct isp_catalogue *c, size_t provider, const struct hdfl_node *node)
 {
-	const char *v = hdf_get_value(node, key, "");
-	if (strlen(v) >= n)
-		return -1;
-	snprintf(dst, n, "%s", v);
-	return 0;
-}
-
-static int read_port(HDF *node, const char *key, unsigned *out)
-{
-	const char *v = hdf_get_value(node, key, NULL);
-	if (v == NULL || *v == '\0') {
-		*out = 0;
-		return 0;
-	}
-	char *end;
-	unsigned long n = strtoul(v, &end, 10);
-	if (*end != '\0' || n == 0 || n > 65535)
-		return -1;
-	*out = (unsigned)n;
-	return 0;
-}
-
-static int add_domains(struct isp_catalogue *c, size_t provider, const char *list,
-		       char *errbuf, size_t errlen)
-{
-	const char *p = list;
-	while (*p) {
+	const char *p = hdfl_value(node, "domains");
+	while (p != NULL && *p) {
 		p += strspn(p, ", \t");
 		size_t n = strcspn(p, ", \t");
 		if (n == 0)
 			break;
-		if (c->ndomains == ISP_DOMAINS_MAX) {
-			fail(errbuf, errlen, "more than %d mail domains", ISP_DOMAINS_MAX);
-			return -1;
-		}
+		if (c->ndomains == ISP_DOMAINS_MAX)
+			return hdfl_fail(node, "domains", "more than %d mail domains in the catalogue",
+					 ISP_DOMAINS_MAX);
 		struct isp_domain *d = &c->domains[c->ndomains];
-		if (n > ISP_DOMAIN_MAX) {
-			fail(errbuf, errlen, "isp.%s: a domain is too long", c->providers[provider].id);
-			return -1;
-		}
+		if (n > ISP_DOMAIN_MAX)
+			return hdfl_fail(node, "domains", "a domain is too long");
 		memcpy(d->name, p, n);
 		d->name[n] = '\0';
-		if (!domain_ok(d->name)) {
-			fail(errbuf, errlen, "isp.%s: \"%s\" is not a mail domain",
-			     c->providers[provider].id, d->name);
-			return -1;
-		}
+		if (!domain_ok(d->name))
+			return hdfl_fail(node, "domains", "\"%s\" is not a mail domain", d->name);
 		d->provider = provider;
 		c->ndomains++;
 		c->providers[provider].ndomains++;
 		p += n;
 	}
-	return 0;
+	return PERR_OK;
 }
 
-static int parse_provider(struct isp_catalogue *c, HDF *node, char *errbuf, size_t errlen)
+#define P_TEXT(k, m, fl) HDFL_F_TEXT(struct isp_provider, k, m, fl)
+
+/* A provider's fields. Absent ones keep what parse_provider preset:
+ * empty texts, no ports, login needed, not risky. */
+static const struct hdfl_field provider_fields[] = {
+	P_TEXT("name", name, HDFL_REQUIRED),
+	P_TEXT("handled_by", handled_by, 0),
+	P_TEXT("report", report, 0),
+	P_TEXT("smtp.host", smtp.host, 0),
+	P_TEXT("smtp.note", smtp.note, 0),
+	P_TEXT("imap.host", imap.host, 0),
+	HDFL_F_BOOL(struct isp_provider, "risky", risky),
+	HDFL_F_BOOL(struct isp_provider, "smtp.login", smtp.login_needed),
+	HDFL_F_UINT(struct isp_provider, "smtp.port", smtp.port, 1, 65535),
+	HDFL_F_UINT(struct isp_provider, "imap.port", imap.port, 1, 65535),
+	HDFL_F_ENUM(struct isp_provider, "smtp.security", smtp.security, security_names,
+		    ISP_SEC_STARTTLS, ISP_SEC__MAX - 1, HDFL_CASELESS),
+};
+
+/* Checks what the table cannot: handled_by, the smtp triple, duplicates. */
+static enum perr check_provider(const struct isp_catalogue *c, const struct hdfl_node *node,
+				struct isp_provider *p)
 {
-	if (c->nproviders == ISP_PROVIDERS_MAX) {
-		fail(errbuf, errlen, "more than %d providers", ISP_PROVIDERS_MAX);
-		return -1;
-	}
+	if (p->handled_by[0] == '\0')
+		memcpy(p->handled_by, p->id, sizeof p->handled_by);
+	else if (!id_ok(p->handled_by))
+		return hdfl_fail(node, "handled_by", "not a provider id");
+	if (p->smtp.host[0] && (p->smtp.port == 0 || p->smtp.security == ISP_SEC_NONE))
+		return hdfl_fail(node, "smtp", "needs host, port and security (STARTTLS or SSL)");
+	for (size_t i = 0; i < c->nproviders; i++)
+		if (strcmp(c->providers[i].id, p->id) == 0)
+			return hdfl_fail(node, NULL, "given twice");
+	return PERR_OK;
+}
+
+static enum perr parse_provider(struct isp_catalogue *c, const struct hdfl_node *node)
+{
+	if (c->nproviders == ISP_PROVIDERS_MAX)
+		return hdfl_fail(node, NULL, "more than %d providers", ISP_PROVIDERS_MAX);
 	size_t idx = c->nproviders;
 	struct isp_provider *p = &c->providers[idx];
 	memset(p, 0, sizeof *p);
-	const char *id = hdf_obj_name(node);
-	if (id == NULL || !id_ok(id)) {
-		fail(errbuf, errlen, "isp.%s: ids are lower-case letters, digits and _", id ? id : "?");
-		return -1;
-	}
+	p->smtp.login_needed = 1;
+	const char *id = hdfl_name(node);
+	if (!id_ok(id))
+		return hdfl_fail(node, NULL, "ids are lower-case letters, digits and _");
 	snprintf(p->id, sizeof p->id, "%s", id);
-	if (copy_field(node, "name", p->name, sizeof p->name) || p->name[0] == '\0' ||
-	    copy_field(node, "handled_by", p->handled_by, sizeof p->handled_by) ||
-	    copy_field(node, "report", p->report, sizeof p->report) ||
-	    copy_field(node, "smtp.host", p->smtp.host, sizeof p->smtp.host) ||
-	    copy_field(node, "smtp.note", p->smtp.note, sizeof p->smtp.note) ||
-	    copy_field(node, "imap.host", p->imap.host, sizeof p->imap.host)) {
-		fail(errbuf, errlen, "isp.%s: name missing or a text too long", p->id);
-		return -1;
-	}
-	if (p->handled_by[0] == '\0')
-		memcpy(p->handled_by, p->id, sizeof p->handled_by);
-	else if (!id_ok(p->handled_by)) {
-		fail(errbuf, errlen, "isp.%s: handled_by is not a provider id", p->id);
-		return -1;
-	}
-	const char *risky = hdf_get_value(node, "risky", "0");
-	if (strcmp(risky, "0") != 0 && strcmp(risky, "1") != 0) {
-		fail(errbuf, errlen, "isp.%s: risky is 0 or 1", p->id);
-		return -1;
-	}
-	p->risky = risky[0] == '1';
-	p->smtp.login_needed = hdf_get_int_value(node, "smtp.login", 1) != 0;
-	if (read_port(node, "smtp.port", &p->smtp.port) || read_port(node, "imap.port", &p->imap.port)) {
-		fail(errbuf, errlen, "isp.%s: a port is not a number from 1 to 65535", p->id);
-		return -1;
-	}
-	const char *sec = hdf_get_value(node, "smtp.security", "");
-	p->smtp.security = ISP_SEC_NONE;
-	for (int s = ISP_SEC_STARTTLS; s < ISP_SEC__MAX; s++)
-		if (strcasecmp(sec, security_names[s]) == 0)
-			p->smtp.security = (enum isp_security)s;
-	if (p->smtp.host[0] && (p->smtp.port == 0 || p->smtp.security == ISP_SEC_NONE)) {
-		fail(errbuf, errlen, "isp.%s: smtp needs host, port and security (STARTTLS or SSL)", p->id);
-		return -1;
-	}
-	for (size_t i = 0; i < idx; i++) {
-		if (strcmp(c->providers[i].id, p->id) == 0) {
-			fail(errbuf, errlen, "isp.%s is given twice", p->id);
-			return -1;
-		}
-	}
+	enum perr e = hdfl_apply(node, provider_fields,
+				 sizeof provider_fields / sizeof provider_fields[0], p);
+	if (e == PERR_OK)
+		e = check_provider(c, node, p);
+	if (e != PERR_OK)
+		return e;
 	c->first_domain[idx] = c->ndomains;
 	c->nproviders++;
-	if (add_domains(c, idx, hdf_get_value(node, "domains", ""), errbuf, errlen) != 0)
-		return -1;
-	if (p->ndomains == 0) {
-		fail(errbuf, errlen, "isp.%s has no domains", p->id);
-		return -1;
-	}
-	return 0;
+	if ((e = add_domains(c, idx, node)) != PERR_OK)
+		return e;
+	if (p->ndomains == 0)
+		return hdfl_fail(node, "domains", "no domains");
+	return PERR_OK;
 }
 
 static const struct isp_catalogue *sort_ctx;
@@ -215,22 +165,22 @@ static int cmp_sorted(const void *a, const void *b)
 		      sort_ctx->domains[*(const size_t *)b].name);
 }
 
-static enum perr build(HDF *hdf, struct isp_catalogue **out, char *errbuf, size_t errlen)
+/* Builds the catalogue from a parsed document (closes it). */
+static enum perr build(struct hdfl_doc *doc, struct isp_catalogue **out)
 {
+	enum perr rc = PERR_NOMEM;
+	struct hdfl_node top = hdfl_root(doc), root, n;
 	struct isp_catalogue *c = calloc(1, sizeof *c);
 	if (c == NULL)
-		return PERR_NOMEM;
-	HDF *root = hdf_get_obj(hdf, "isp");
-	for (HDF *n = root ? hdf_obj_child(root) : NULL; n; n = hdf_obj_next(n)) {
-		if (parse_provider(c, n, errbuf, errlen) != 0) {
-			free(c);
-			return PERR_CONFIG;
-		}
-	}
+		goto out;
+	rc = PERR_CONFIG;
+	int have = hdfl_get(&top, "isp", &root);
+	for (int more = have && hdfl_first(&root, &n); more; more = hdfl_next(&n))
+		if (parse_provider(c, &n) != PERR_OK)
+			goto out;
 	if (c->nproviders == 0) {
-		fail(errbuf, errlen, "no isp.* entries");
-		free(c);
-		return PERR_CONFIG;
+		hdfl_fail_doc(doc, "no isp.* entries");
+		goto out;
 	}
 	for (size_t i = 0; i < c->ndomains; i++)
 		c->sorted[i] = i;
@@ -240,31 +190,32 @@ static enum perr build(HDF *hdf, struct isp_catalogue **out, char *errbuf, size_
 	for (size_t i = 1; i < c->ndomains; i++) {
 		const struct isp_domain *a = &c->domains[c->sorted[i - 1]], *b = &c->domains[c->sorted[i]];
 		if (strcmp(a->name, b->name) == 0) {
-			fail(errbuf, errlen, "domain %s is listed for %s and %s", a->name,
-			     c->providers[a->provider].id, c->providers[b->provider].id);
-			free(c);
-			return PERR_CONFIG;
+			hdfl_fail_doc(doc, "domain %s is listed for isp.%s and isp.%s", a->name,
+				      c->providers[a->provider].id, c->providers[b->provider].id);
+			goto out;
 		}
 	}
 	*out = c;
-	return PERR_OK;
+	c = NULL;
+	rc = PERR_OK;
+out:
+	free(c);
+	hdfl_close(doc);
+	return rc;
 }
 
 static enum perr load(int from_file, const char *src, struct isp_catalogue **out,
 		      char *errbuf, size_t errlen)
 {
 	*out = NULL;
-	if (errbuf && errlen)
-		errbuf[0] = '\0';
-	HDF *hdf = NULL;
-	char why[512];
-	if (neo_hdf_read(&hdf, src, !from_file, why, sizeof why) != PERR_OK) {
-		fail(errbuf, errlen, "%s", why);
+	struct hdfl_doc *doc = NULL;
+	enum perr rc = from_file ? hdfl_open_file(&doc, src, errbuf, errlen)
+				 : hdfl_open_text(&doc, src, "<isp>", errbuf, errlen);
+	if (rc == PERR_NOMEM)
+		return rc;
+	if (rc != PERR_OK)
 		return from_file ? PERR_IO : PERR_CONFIG;
-	}
-	enum perr rc = build(hdf, out, errbuf, errlen);
-	hdf_destroy(&hdf);
-	return rc;
+	return build(doc, out);
 }
 
 enum perr isp_catalogue_load(const char *path, struct isp_catalogue **out, char *errbuf, size_t errlen)

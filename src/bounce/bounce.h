@@ -41,24 +41,10 @@ enum bounce_category {
 	BOUNCE_CAT__MAX
 };
 
-/* The receiving provider, when it can be told. */
-enum bounce_provider {
-	BOUNCE_PROV_OTHER = 0,
-	BOUNCE_PROV_AOL,
-	BOUNCE_PROV_COMCAST,
-	BOUNCE_PROV_MICROSOFT,
-	BOUNCE_PROV_YAHOO,
-	BOUNCE_PROV_GMAIL,
-	BOUNCE_PROV_ATT,
-	BOUNCE_PROV_COX,
-	BOUNCE_PROV_APPLE,
-	BOUNCE_PROV_PROOFPOINT,
-	BOUNCE_PROV_BARRACUDA,
-	BOUNCE_PROV_TRENDMICRO,
-	BOUNCE_PROV_CLOUDMARK,
-	BOUNCE_PROV_MIMECAST,
-	BOUNCE_PROV__MAX
-};
+/* The receiving provider is data, not a C enum: the name of a Provider
+ * entry of the knowledge files ("aol"), or NULL when it cannot be told
+ * (JSON "other"). */
+#define BOUNCE_PROV_OTHER NULL
 
 #define BOUNCE_MAX_LISTS     16  /* lists kept in one result */
 #define BOUNCE_MAX_EVIDENCE  32  /* evidence lines kept in one result */
@@ -68,7 +54,8 @@ enum bounce_provider {
 struct bounce_result {
 	bool blacklist;                 /* sending server blocked by a list or reputation */
 	enum bounce_category category;
-	enum bounce_provider provider;
+	const char *provider;           /* a Provider entry's name, owned by the
+					   knowledge; BOUNCE_PROV_OTHER when unknown */
 	char *sending_ip;               /* validated IPv4/IPv6, canonical form */
 	char *provider_code;            /* RTR:BB, BL000001, S3150, TSS04, ... */
 	char *provider_code_meaning;    /* from the knowledge files */
@@ -125,11 +112,11 @@ void bounce_result_free(struct bounce_result *r);
  * advice, lists, smtp_code, status, recipient, diagnostic, evidence. */
 json_t *bounce_result_to_json(const struct bounce_result *r);
 
-/* Names of the enums ("blacklist", "aol", ...); "other" when out of range.
+/* Name of a category ("blacklist"); "other" when out of range.
  * _from_str returns -1 for an unknown name. */
 const char *bounce_category_str(enum bounce_category c);
-const char *bounce_provider_str(enum bounce_provider p);
 int bounce_category_from_str(const char *s);
-int bounce_provider_from_str(const char *s);
+/* The provider as the JSON names it: p itself, "other" for NULL. */
+const char *bounce_provider_str(const char *p);
 
 #endif

@@ -679,7 +679,7 @@ static bool decode_bits(struct ctx *c, const struct kb_bitflag *b, const char *c
 }
 
 /* Looks the provider code up: its meaning, advice, category and lists. */
-static void explain_code(struct ctx *c, const char *code, enum bounce_provider prov)
+static void explain_code(struct ctx *c, const char *code, const char *prov)
 {
 	for (size_t i = 0; i < c->k->ncodes; i++) {
 		const struct kb_code *k = &c->k->codes[i];

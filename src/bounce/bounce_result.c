@@ -1,4 +1,4 @@
-/* Names of the bounce enums and the release of a result. */
+/* Names of the bounce categories and providers, and the release of a result. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,45 +15,20 @@ static const char *const category_names[BOUNCE_CAT__MAX] = {
 	[BOUNCE_CAT_MAILBOX] = "mailbox",
 };
 
-static const char *const provider_names[BOUNCE_PROV__MAX] = {
-	[BOUNCE_PROV_OTHER] = "other",
-	[BOUNCE_PROV_AOL] = "aol",
-	[BOUNCE_PROV_COMCAST] = "comcast",
-	[BOUNCE_PROV_MICROSOFT] = "microsoft",
-	[BOUNCE_PROV_YAHOO] = "yahoo",
-	[BOUNCE_PROV_GMAIL] = "gmail",
-	[BOUNCE_PROV_ATT] = "att",
-	[BOUNCE_PROV_COX] = "cox",
-	[BOUNCE_PROV_APPLE] = "apple",
-	[BOUNCE_PROV_PROOFPOINT] = "proofpoint",
-	[BOUNCE_PROV_BARRACUDA] = "barracuda",
-	[BOUNCE_PROV_TRENDMICRO] = "trendmicro",
-	[BOUNCE_PROV_CLOUDMARK] = "cloudmark",
-	[BOUNCE_PROV_MIMECAST] = "mimecast",
-};
-
 const char *bounce_category_str(enum bounce_category c)
 {
 	return (unsigned)c < BOUNCE_CAT__MAX ? category_names[c] : "other";
 }
 
-const char *bounce_provider_str(enum bounce_provider p)
+const char *bounce_provider_str(const char *p)
 {
-	return (unsigned)p < BOUNCE_PROV__MAX ? provider_names[p] : "other";
+	return p != NULL ? p : "other";
 }
 
 int bounce_category_from_str(const char *s)
 {
 	for (int i = 0; s && i < BOUNCE_CAT__MAX; i++)
 		if (strcmp(s, category_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-int bounce_provider_from_str(const char *s)
-{
-	for (int i = 0; s && i < BOUNCE_PROV__MAX; i++)
-		if (strcmp(s, provider_names[i]) == 0)
 			return i;
 	return -1;
 }

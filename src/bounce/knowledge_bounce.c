@@ -1,7 +1,7 @@
 /* Loads db/knowledge/bounce_*.hdf into struct bounce_knowledge. The only
- * bounce file that sees ClearSilver (for the HDF reader) or the disk. */
+ * bounce file that reads HDF (through the src/hdf/ toolkit) or the disk. */
 #include "internal/knowledge_bounce.h"
-#include "hdf/neo_error.h"
+#include "hdf/hdf_load.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include <ClearSilver.h>
 
 #define KB_MAX_FILES 32
 
@@ -49,9 +47,9 @@ static void *grow(void *arr, size_t *n, size_t sz)
 }
 
 /* strdup of an HDF value, or NULL (no error) when absent. Sets *oom. */
-static char *dupval(HDF *node, const char *key, bool *oom)
+static char *dupval(const struct hdfl_node *node, const char *key, bool *oom)
 {
-	const char *v = hdf_get_value(node, key, NULL);
+	const char *v = hdfl_value(node, key);
 	if (v == NULL || v[0] == '\0')
 		return NULL;
 	char *s = strdup(v);
@@ -74,30 +72,30 @@ static char *mkid(const char *kind, const char *name, bool *oom)
 
 /* Compiles pattern key of node into *p (caseless, JIT). A missing pattern
  * is an error when required. */
-static enum perr compile(struct loader *l, HDF *node, const char *id, bool required,
+static enum perr compile(struct loader *l, const struct hdfl_node *node, bool required,
                          struct kb_pattern *p)
 {
-	const char *src = hdf_get_value(node, "pattern", NULL);
+	const char *src = hdfl_value(node, "pattern");
 	if (src == NULL || src[0] == '\0')
-		return required ? fail(l, PERR_CONFIG, "%s: no pattern", id) : PERR_OK;
+		return required ? hdfl_fail(node, "pattern", "missing") : PERR_OK;
 	int ec;
 	PCRE2_SIZE eo;
 	/* the offset limit lets the analyzer start a match only where one of
 	 * the pattern's literals is near */
 	uint32_t opts = PCRE2_CASELESS | PCRE2_USE_OFFSET_LIMIT;
-	if (hdf_get_int_value(node, "case_sensitive", 0))
+	if (hdfl_int(node, "case_sensitive", 0))
 		opts = PCRE2_USE_OFFSET_LIMIT;
 	p->re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, NULL);
 	if (p->re == NULL) {
 		PCRE2_UCHAR msg[160];
 		pcre2_get_error_message(ec, msg, sizeof msg);
-		return fail(l, PERR_CONFIG, "%s: pattern error at %lu: %s", id, (unsigned long)eo,
-		            (const char *)msg);
+		return hdfl_fail(node, "pattern", "error at %lu: %s", (unsigned long)eo,
+		                 (const char *)msg);
 	}
 	/* "gate" lists the literals by hand where the pattern's own cannot be
 	 * derived (a match must contain one of them); a literal in double
 	 * quotes keeps its spaces */
-	const char *gate = hdf_get_value(node, "gate", NULL);
+	const char *gate = hdfl_value(node, "gate");
 	if (gate != NULL) {
 		memset(&p->gate, 0, sizeof p->gate);
 		char tmp[512];
@@ -115,8 +113,8 @@ static enum perr compile(struct loader *l, HDF *node, const char *id, bool requi
 				wl--;
 			}
 			if (wl < BOUNCE_GATE_MIN || p->gate.n >= BOUNCE_GATE_MAX || wl > BOUNCE_GATE_LEN)
-				return fail(l, PERR_CONFIG, "%s: bad gate (%d-%d bytes a literal)", id,
-				            BOUNCE_GATE_MIN, BOUNCE_GATE_LEN);
+				return hdfl_fail(node, "gate", "bad literal (%d-%d bytes each)",
+				                 BOUNCE_GATE_MIN, BOUNCE_GATE_LEN);
 			for (size_t i = 0; i < wl; i++)
 				w[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
 			memcpy(p->gate.lit[p->gate.n], w, wl + 1);
@@ -144,35 +142,58 @@ static enum perr compile(struct loader *l, HDF *node, const char *id, bool requi
 	return PERR_OK;
 }
 
-static enum perr get_category(struct loader *l, HDF *node, const char *id, bool required,
+static enum perr get_category(const struct hdfl_node *node, bool required,
                               enum bounce_category *c, bool *has)
 {
-	const char *v = hdf_get_value(node, "category", NULL);
+	const char *v = hdfl_value(node, "category");
 	if (has)
 		*has = false;
 	if (v == NULL)
-		return required ? fail(l, PERR_CONFIG, "%s: no category", id) : PERR_OK;
+		return required ? hdfl_fail(node, "category", "missing") : PERR_OK;
 	int x = bounce_category_from_str(v);
 	if (x < 0)
-		return fail(l, PERR_CONFIG, "%s: unknown category '%s'", id, v);
+		return hdfl_fail(node, "category", "unknown category '%s'", v);
 	*c = (enum bounce_category)x;
 	if (has)
 		*has = true;
 	return PERR_OK;
 }
 
-static enum perr get_provider(struct loader *l, HDF *node, const char *id, bool required,
-                              enum bounce_provider *p, bool *has)
+/* The interned copy of provider name (added when new), or NULL on
+ * ENOMEM. named_by is the id of the entry naming it (kept by the entry);
+ * defined marks a Provider entry. Whether every name has an entry is
+ * checked once all files are read (check_providers). */
+static const char *intern_provider(struct loader *l, const char *name, const char *named_by,
+                                   bool defined)
 {
-	const char *v = hdf_get_value(node, "provider", NULL);
+	struct bounce_knowledge *k = l->k;
+	for (size_t i = 0; i < k->npnames; i++)
+		if (strcmp(k->pnames[i].name, name) == 0) {
+			k->pnames[i].defined |= defined;
+			return k->pnames[i].name;
+		}
+	char *copy = strdup(name);
+	struct kb_pname *pn = copy ? grow(&k->pnames, &k->npnames, sizeof *pn) : NULL;
+	if (pn == NULL) {
+		free(copy);
+		return NULL;
+	}
+	*pn = (struct kb_pname){ .name = copy, .named_by = named_by, .defined = defined };
+	return copy;
+}
+
+static enum perr get_provider(struct loader *l, const struct hdfl_node *node, const char *id,
+                              bool required, const char **p, bool *has)
+{
+	const char *v = hdfl_value(node, "provider");
 	if (has)
 		*has = false;
 	if (v == NULL)
-		return required ? fail(l, PERR_CONFIG, "%s: no provider", id) : PERR_OK;
-	int x = bounce_provider_from_str(v);
-	if (x < 0)
-		return fail(l, PERR_CONFIG, "%s: unknown provider '%s'", id, v);
-	*p = (enum bounce_provider)x;
+		return required ? hdfl_fail(node, "provider", "missing") : PERR_OK;
+	if (v[0] == '\0')
+		return hdfl_fail(node, "provider", "empty");
+	if ((*p = intern_provider(l, v, id, false)) == NULL)
+		return PERR_NOMEM;
 	if (has)
 		*has = true;
 	return PERR_OK;
@@ -207,40 +228,38 @@ static enum perr split_words(const char *v, const char *seps, char ***out, size_
 	return PERR_OK;
 }
 
-static enum perr load_rule(struct loader *l, HDF *node)
+static enum perr load_rule(struct loader *l, const struct hdfl_node *node)
 {
 	bool oom = false;
 	struct kb_rule *r = grow(&l->k->rules, &l->k->nrules, sizeof *r);
-	if (r == NULL || (r->id = mkid("rule", hdf_obj_name(node), &oom)) == NULL)
+	if (r == NULL || (r->id = mkid("rule", hdfl_name(node), &oom)) == NULL)
 		return PERR_NOMEM;
-	enum perr e = compile(l, node, r->id, true, &r->pat);
+	enum perr e = compile(l, node, true, &r->pat);
 	if (e == PERR_OK)
-		e = get_category(l, node, r->id, true, &r->category, NULL);
+		e = get_category(node, true, &r->category, NULL);
 	if (e == PERR_OK)
 		e = get_provider(l, node, r->id, false, &r->provider, &r->has_provider);
 	if (e != PERR_OK)
 		return e;
-	r->priority = hdf_get_int_value(node, "priority", 50);
+	r->priority = hdfl_int(node, "priority", 50);
 	r->list = dupval(node, "list", &oom);
 	r->code = dupval(node, "code", &oom);
 	r->description = dupval(node, "description", &oom);
 	r->advice = dupval(node, "advice", &oom);
 	if (r->description == NULL && !oom)
-		return fail(l, PERR_CONFIG, "%s: no description", r->id);
+		return hdfl_fail(node, "description", "missing");
 	return oom ? PERR_NOMEM : PERR_OK;
 }
 
-static enum perr load_provider(struct loader *l, HDF *node)
+static enum perr load_provider(struct loader *l, const struct hdfl_node *node)
 {
 	bool oom = false;
 	struct kb_provider *p = grow(&l->k->providers, &l->k->nproviders, sizeof *p);
-	if (p == NULL || (p->id = mkid("provider", hdf_obj_name(node), &oom)) == NULL)
+	if (p == NULL || (p->id = mkid("provider", hdfl_name(node), &oom)) == NULL)
 		return PERR_NOMEM;
-	int x = bounce_provider_from_str(hdf_obj_name(node));
-	if (x < 0)
-		return fail(l, PERR_CONFIG, "%s: unknown provider", p->id);
-	p->provider = (enum bounce_provider)x;
-	enum perr e = split_words(hdf_get_value(node, "domains", NULL), ", \t\n", &p->domains,
+	if ((p->provider = intern_provider(l, hdfl_name(node), p->id, true)) == NULL)
+		return PERR_NOMEM;
+	enum perr e = split_words(hdfl_value(node, "domains"), ", \t\n", &p->domains,
 	                          &p->ndomains);
 	if (e != PERR_OK)
 		return e;
@@ -248,43 +267,43 @@ static enum perr load_provider(struct loader *l, HDF *node)
 		return PERR_NOMEM;
 	for (size_t i = 0; i < p->ndomains; i++)
 		p->domlen[i] = strlen(p->domains[i]);
-	return compile(l, node, p->id, false, &p->pat);
+	return compile(l, node, false, &p->pat);
 }
 
-static enum perr load_code(struct loader *l, HDF *node)
+static enum perr load_code(struct loader *l, const struct hdfl_node *node)
 {
 	bool oom = false;
 	struct kb_code *c = grow(&l->k->codes, &l->k->ncodes, sizeof *c);
-	if (c == NULL || (c->id = mkid("code", hdf_obj_name(node), &oom)) == NULL)
+	if (c == NULL || (c->id = mkid("code", hdfl_name(node), &oom)) == NULL)
 		return PERR_NOMEM;
 	enum perr e = get_provider(l, node, c->id, false, &c->provider, &c->has_provider);
 	if (e == PERR_OK)
-		e = get_category(l, node, c->id, false, &c->category, &c->has_category);
+		e = get_category(node, false, &c->category, &c->has_category);
 	if (e == PERR_OK)
-		e = split_words(hdf_get_value(node, "lists", NULL), ",", &c->lists, &c->nlists);
+		e = split_words(hdfl_value(node, "lists"), ",", &c->lists, &c->nlists);
 	if (e != PERR_OK)
 		return e;
 	c->code = dupval(node, "code", &oom);
 	c->meaning = dupval(node, "meaning", &oom);
 	c->advice = dupval(node, "advice", &oom);
 	if (!oom && (c->code == NULL || c->meaning == NULL))
-		return fail(l, PERR_CONFIG, "%s: needs code and meaning", c->id);
+		return hdfl_fail(node, NULL, "needs code and meaning");
 	return oom ? PERR_NOMEM : PERR_OK;
 }
 
-static enum perr load_bitflag(struct loader *l, HDF *node)
+static enum perr load_bitflag(struct loader *l, const struct hdfl_node *node)
 {
 	bool oom = false;
 	struct kb_bitflag *b = grow(&l->k->bitflags, &l->k->nbitflags, sizeof *b);
-	if (b == NULL || (b->id = mkid("bits", hdf_obj_name(node), &oom)) == NULL)
+	if (b == NULL || (b->id = mkid("bits", hdfl_name(node), &oom)) == NULL)
 		return PERR_NOMEM;
 	enum perr e = get_provider(l, node, b->id, true, &b->provider, NULL);
 	if (e == PERR_OK)
-		e = get_category(l, node, b->id, true, &b->category, NULL);
+		e = get_category(node, true, &b->category, NULL);
 	if (e != PERR_OK)
 		return e;
 	b->prefix = dupval(node, "prefix", &oom);
-	b->digits = hdf_get_int_value(node, "digits", 0);
+	b->digits = hdfl_int(node, "digits", 0);
 	b->meaning = dupval(node, "meaning", &oom);
 	b->advice = dupval(node, "advice", &oom);
 	for (int i = 0; i < KB_MAX_BITS; i++) {
@@ -293,65 +312,68 @@ static enum perr load_bitflag(struct loader *l, HDF *node)
 		b->bit[i] = dupval(node, key, &oom);
 	}
 	if (!oom && (b->prefix == NULL || b->digits < 1 || b->digits > KB_MAX_BITS))
-		return fail(l, PERR_CONFIG, "%s: needs prefix and digits 1..%d", b->id, KB_MAX_BITS);
+		return hdfl_fail(node, NULL, "needs prefix and digits 1..%d", KB_MAX_BITS);
 	return oom ? PERR_NOMEM : PERR_OK;
 }
 
-static enum perr load_list(struct loader *l, HDF *node)
+static enum perr load_list(struct loader *l, const struct hdfl_node *node)
 {
 	bool oom = false;
 	struct kb_list *li = grow(&l->k->lists, &l->k->nlists, sizeof *li);
-	if (li == NULL || (li->id = mkid("list", hdf_obj_name(node), &oom)) == NULL)
+	if (li == NULL || (li->id = mkid("list", hdfl_name(node), &oom)) == NULL)
 		return PERR_NOMEM;
 	li->name = dupval(node, "name", &oom);
-	const char *kind = hdf_get_value(node, "kind", "ip");
+	const char *kind = hdfl_value(node, "kind");
+	if (kind == NULL)
+		kind = "ip";
 	li->domain = strcmp(kind, "domain") == 0;
 	if (oom)
 		return PERR_NOMEM;
 	if (li->name == NULL)
-		return fail(l, PERR_CONFIG, "%s: no name", li->id);
-	return compile(l, node, li->id, true, &li->pat);
+		return hdfl_fail(node, "name", "missing");
+	return compile(l, node, true, &li->pat);
 }
 
-static enum perr load_ipctx(struct loader *l, HDF *node, bool receiver)
+static enum perr load_ipctx(struct loader *l, const struct hdfl_node *node, bool receiver)
 {
 	bool oom = false;
 	struct kb_ipctx *c = receiver ? grow(&l->k->receivers, &l->k->nreceivers, sizeof *c)
 	                              : grow(&l->k->ipctx, &l->k->nipctx, sizeof *c);
-	if (c == NULL || (c->id = mkid(receiver ? "receiver" : "ipctx", hdf_obj_name(node), &oom)) == NULL)
+	if (c == NULL || (c->id = mkid(receiver ? "receiver" : "ipctx", hdfl_name(node), &oom)) == NULL)
 		return PERR_NOMEM;
 	c->description = dupval(node, "description", &oom);
 	if (oom)
 		return PERR_NOMEM;
-	enum perr e = compile(l, node, c->id, true, &c->pat);
+	enum perr e = compile(l, node, true, &c->pat);
 	if (e == PERR_OK && c->pat.g_ip == 0)
-		return fail(l, PERR_CONFIG, "%s: pattern has no (?<ip>...) group", c->id);
+		return hdfl_fail(node, "pattern", "has no (?<ip>...) group");
 	return e;
 }
 
-static enum perr load_status(struct loader *l, HDF *node)
+static enum perr load_status(struct loader *l, const struct hdfl_node *node)
 {
 	bool oom = false;
 	struct kb_status *s = grow(&l->k->statuses, &l->k->nstatuses, sizeof *s);
-	if (s == NULL || (s->id = mkid("status", hdf_obj_name(node), &oom)) == NULL)
+	if (s == NULL || (s->id = mkid("status", hdfl_name(node), &oom)) == NULL)
 		return PERR_NOMEM;
 	s->status = dupval(node, "status", &oom);
 	if (oom)
 		return PERR_NOMEM;
 	if (s->status == NULL)
-		return fail(l, PERR_CONFIG, "%s: no status", s->id);
-	return get_category(l, node, s->id, true, &s->category, NULL);
+		return hdfl_fail(node, "status", "missing");
+	return get_category(node, true, &s->category, NULL);
 }
 
-static enum perr load_categories(struct loader *l, HDF *sec)
+static enum perr load_categories(struct loader *l, const struct hdfl_node *sec)
 {
-	for (HDF *c = hdf_obj_child(sec); c; c = hdf_obj_next(c)) {
-		int x = bounce_category_from_str(hdf_obj_name(c));
+	struct hdfl_node c;
+	for (int more = hdfl_first(sec, &c); more; more = hdfl_next(&c)) {
+		int x = bounce_category_from_str(hdfl_name(&c));
 		if (x < 0)
-			return fail(l, PERR_CONFIG, "Category.%s: unknown category", hdf_obj_name(c));
+			return hdfl_fail(&c, NULL, "unknown category");
 		bool oom = false;
 		free(l->k->cat_advice[x]);
-		l->k->cat_advice[x] = dupval(c, "advice", &oom);
+		l->k->cat_advice[x] = dupval(&c, "advice", &oom);
 		if (oom)
 			return PERR_NOMEM;
 	}
@@ -361,43 +383,40 @@ static enum perr load_categories(struct loader *l, HDF *sec)
 /* Reads one HDF file and adds its sections to l->k. */
 static enum perr load_file(struct loader *l, const char *path)
 {
-	HDF *hdf = NULL;
-	enum perr e = PERR_OK;
+	struct hdfl_doc *doc = NULL;
 	l->file = path;
-	char why[512];
-	if (neo_hdf_read(&hdf, path, 0, why, sizeof why) != PERR_OK) {
-		e = fail(l, PERR_CONFIG, "%s", why);
-		goto out;
-	}
-	for (HDF *sec = hdf_obj_child(hdf); sec && e == PERR_OK; sec = hdf_obj_next(sec)) {
-		const char *name = hdf_obj_name(sec);
+	enum perr e = hdfl_open_file(&doc, path, l->err, l->errlen);
+	if (e != PERR_OK)
+		return e == PERR_NOMEM ? e : PERR_CONFIG;
+	struct hdfl_node root = hdfl_root(doc), sec, n;
+	for (int ms = hdfl_first(&root, &sec); ms && e == PERR_OK; ms = hdfl_next(&sec)) {
+		const char *name = hdfl_name(&sec);
 		if (strcmp(name, "Category") == 0) {
-			e = load_categories(l, sec);
+			e = load_categories(l, &sec);
 			continue;
 		}
-		for (HDF *n = hdf_obj_child(sec); n && e == PERR_OK; n = hdf_obj_next(n)) {
+		for (int mn = hdfl_first(&sec, &n); mn && e == PERR_OK; mn = hdfl_next(&n)) {
 			if (strcmp(name, "Rule") == 0)
-				e = load_rule(l, n);
+				e = load_rule(l, &n);
 			else if (strcmp(name, "Provider") == 0)
-				e = load_provider(l, n);
+				e = load_provider(l, &n);
 			else if (strcmp(name, "Code") == 0)
-				e = load_code(l, n);
+				e = load_code(l, &n);
 			else if (strcmp(name, "Bitflag") == 0)
-				e = load_bitflag(l, n);
+				e = load_bitflag(l, &n);
 			else if (strcmp(name, "List") == 0)
-				e = load_list(l, n);
+				e = load_list(l, &n);
 			else if (strcmp(name, "Ipctx") == 0)
-				e = load_ipctx(l, n, false);
+				e = load_ipctx(l, &n, false);
 			else if (strcmp(name, "Receiver") == 0)
-				e = load_ipctx(l, n, true);
+				e = load_ipctx(l, &n, true);
 			else if (strcmp(name, "Status") == 0)
-				e = load_status(l, n);
+				e = load_status(l, &n);
 			else
-				e = fail(l, PERR_CONFIG, "unknown section %s", name);
+				e = hdfl_fail(&sec, NULL, "unknown section");
 		}
 	}
-out:
-	hdf_destroy(&hdf);
+	hdfl_close(doc);
 	return e;
 }
 
@@ -440,6 +459,18 @@ static enum perr index_ids(struct loader *l)
 		}
 	free(sorted);
 	return e;
+}
+
+/* Refuses a provider that entries name but no Provider entry defines
+ * (a typo would otherwise make a provider of its own). */
+static enum perr check_providers(struct loader *l)
+{
+	l->file = NULL;
+	for (size_t i = 0; i < l->k->npnames; i++)
+		if (!l->k->pnames[i].defined)
+			return fail(l, PERR_CONFIG, "%s: provider '%s' has no Provider entry",
+			            l->k->pnames[i].named_by, l->k->pnames[i].name);
+	return PERR_OK;
 }
 
 /* Puts every pattern's gate literals into one set, scanned once per text. */
@@ -502,6 +533,8 @@ enum perr bounce_knowledge_load_err(const char *dir, struct bounce_knowledge **o
 	}
 	if (e == PERR_OK)
 		e = index_ids(&l);
+	if (e == PERR_OK)
+		e = check_providers(&l);
 	if (e == PERR_OK)
 		e = build_litset(l.k);
 	for (size_t i = 0; i < nnames; i++)
@@ -573,6 +606,9 @@ void bounce_knowledge_free(struct bounce_knowledge *k)
 	free(k->lists); free(k->ipctx); free(k->receivers); free(k->statuses);
 	free(k->ids);
 	free(k->lits);
+	for (size_t i = 0; i < k->npnames; i++)
+		free(k->pnames[i].name);
+	free(k->pnames);
 	free(k);
 }
 

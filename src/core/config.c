@@ -1,14 +1,11 @@
 /* Reads conf/portal.hdf-style settings into struct config. */
-#include <ClearSilver.h>
 #include <stdio.h>
-#include <errno.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "limits.h"
-#include "hdf/neo_error.h"
+#include "hdf/hdf_load.h"
 
 #ifndef PORTAL_DATADIR
 #define PORTAL_DATADIR "."
@@ -38,118 +35,66 @@ static void set_defaults(struct config *cfg)
 	copy_text(cfg->site_gateway_url, sizeof cfg->site_gateway_url, "https://www.example.com/anti-spam-gateway");
 }
 
-/* Reads an unsigned number key within [lo, hi]; leaves *out alone when the
- * key is absent. Returns 0, or -1 with a message when out of range. */
-static int read_uint(HDF *hdf, const char *key, unsigned long lo, unsigned long hi,
-		     unsigned long *out, char *errbuf, size_t errlen)
+#define CFG_UINT(k, lo, hi, m) HDFL_F_UINT(struct config, k, m, lo, hi)
+#define CFG_SIZE(k, lo, hi, m) HDFL_F_SIZE(struct config, k, m, lo, hi)
+#define CFG_TEXT(k, m) HDFL_F_TEXT(struct config, k, m, 0)
+
+/* Every key of conf/portal.hdf.example. Absent keys keep the defaults
+ * above; an empty text value empties the setting, an empty number keeps
+ * its default. */
+static const struct hdfl_field config_fields[] = {
+	CFG_TEXT("db.path", db_path),
+	CFG_TEXT("postfix.db_path", postfix_db_path),
+	CFG_TEXT("paths.data", datadir),
+	CFG_TEXT("dns.servers", dns_servers),
+	CFG_TEXT("dns.lists", dns_lists),
+	CFG_TEXT("dns.dqs_key", dns_dqs_key),
+	CFG_TEXT("site.company", site_company),
+	CFG_TEXT("site.support_url", site_support_url),
+	CFG_TEXT("site.dedicated_url", site_dedicated_url),
+	CFG_TEXT("site.gateway_url", site_gateway_url),
+	CFG_TEXT("site.outgoing_ips", site_outgoing_ips),
+	CFG_TEXT("site.base_url", site_base_url),
+	CFG_UINT("dns.timeout_ms", 50, LIMIT_DNS_TIMEOUT_MAX, dns_timeout_ms),
+	CFG_UINT("dns.allow_reserved", 0, 1, dns_allow_reserved),
+	CFG_UINT("dns.cache_max_seconds", 0, 86400 * 7, dns_cache_max_s),
+	CFG_UINT("dns.health_interval_seconds", 10, 86400 * 7, dns_health_interval_s),
+	CFG_UINT("checks.per_minute", 0, 100000, checks_per_minute),
+	CFG_SIZE("limits.body_bytes", 1024, LIMIT_BODY_MAX, body_limit),
+	CFG_SIZE("limits.bounce_bytes", 1024, LIMIT_BOUNCE_MAX, bounce_limit),
+	CFG_UINT("reports.retention_days", 1, 36500, retention_days),
+	CFG_UINT("auth.session_hours", 1, 24 * 90, session_hours),
+	CFG_UINT("demo.seed", 0, 1, demo_seed),
+	CFG_UINT("site.behind_tls", 0, 1, trust_proxy_tls),
+};
+
+/* Applies the table to a parsed document and frees it. */
+static enum perr apply(struct config *cfg, struct hdfl_doc *doc, enum perr rc)
 {
-	const char *v = hdf_get_value(hdf, key, NULL);
-	if (v == NULL || *v == '\0')
-		return 0;
-	char *end;
-	errno = 0;
-	unsigned long n = strtoul(v, &end, 10);
-	if (errno != 0 || *end != '\0' || v[0] == '-' || n < lo || n > hi) {
-		snprintf(errbuf, errlen, "%s must be a number from %lu to %lu", key, lo, hi);
-		return -1;
+	if (rc == PERR_OK) {
+		struct hdfl_node root = hdfl_root(doc);
+		rc = hdfl_apply(&root, config_fields, sizeof config_fields / sizeof config_fields[0], cfg);
 	}
-	*out = n;
-	return 0;
+	hdfl_close(doc);
+	return rc == PERR_NOMEM ? rc : rc == PERR_OK ? PERR_OK : PERR_CONFIG;
 }
-
-static int read_text(HDF *hdf, const char *key, char *dst, size_t n, char *errbuf, size_t errlen)
-{
-	const char *v = hdf_get_value(hdf, key, NULL);
-	if (v == NULL)
-		return 0;
-	if (strlen(v) >= n) {
-		snprintf(errbuf, errlen, "%s is too long (at most %zu bytes)", key, n - 1);
-		return -1;
-	}
-	copy_text(dst, n, v);
-	return 0;
-}
-
-struct uint_key {
-	const char *key;
-	unsigned long lo, hi;
-	size_t offset;
-	int is_size;
-};
-
-#define UINT_FIELD(k, lo, hi, field) { k, lo, hi, offsetof(struct config, field), 0 }
-#define SIZE_FIELD(k, lo, hi, field) { k, lo, hi, offsetof(struct config, field), 1 }
-
-static const struct uint_key uint_keys[] = {
-	UINT_FIELD("dns.timeout_ms", 50, LIMIT_DNS_TIMEOUT_MAX, dns_timeout_ms),
-	UINT_FIELD("dns.allow_reserved", 0, 1, dns_allow_reserved),
-	UINT_FIELD("dns.cache_max_seconds", 0, 86400 * 7, dns_cache_max_s),
-	UINT_FIELD("dns.health_interval_seconds", 10, 86400 * 7, dns_health_interval_s),
-	UINT_FIELD("checks.per_minute", 0, 100000, checks_per_minute),
-	SIZE_FIELD("limits.body_bytes", 1024, LIMIT_BODY_MAX, body_limit),
-	SIZE_FIELD("limits.bounce_bytes", 1024, LIMIT_BOUNCE_MAX, bounce_limit),
-	UINT_FIELD("reports.retention_days", 1, 36500, retention_days),
-	UINT_FIELD("auth.session_hours", 1, 24 * 90, session_hours),
-	UINT_FIELD("demo.seed", 0, 1, demo_seed),
-	UINT_FIELD("site.behind_tls", 0, 1, trust_proxy_tls),
-};
-
-struct text_key {
-	const char *key;
-	size_t offset, size;
-};
-
-#define TEXT_FIELD(k, field) { k, offsetof(struct config, field), sizeof(((struct config *)0)->field) }
-
-static const struct text_key text_keys[] = {
-	TEXT_FIELD("db.path", db_path),
-	TEXT_FIELD("postfix.db_path", postfix_db_path),
-	TEXT_FIELD("paths.data", datadir),
-	TEXT_FIELD("dns.servers", dns_servers),
-	TEXT_FIELD("dns.lists", dns_lists),
-	TEXT_FIELD("dns.dqs_key", dns_dqs_key),
-	TEXT_FIELD("site.company", site_company),
-	TEXT_FIELD("site.support_url", site_support_url),
-	TEXT_FIELD("site.dedicated_url", site_dedicated_url),
-	TEXT_FIELD("site.gateway_url", site_gateway_url),
-	TEXT_FIELD("site.outgoing_ips", site_outgoing_ips),
-	TEXT_FIELD("site.base_url", site_base_url),
-};
 
 enum perr config_load(struct config *cfg, const char *path, char *errbuf, size_t errlen)
 {
 	set_defaults(cfg);
 	if (path == NULL || *path == '\0')
 		return PERR_OK;
+	struct hdfl_doc *doc = NULL;
+	enum perr rc = hdfl_open_file(&doc, path, errbuf, errlen);
+	return apply(cfg, doc, rc);
+}
 
-	HDF *hdf = NULL;
-	enum perr rc = neo_hdf_read(&hdf, path, 0, errbuf, errlen);
-	if (rc != PERR_OK)
-		return rc;
-	rc = PERR_CONFIG;
-	for (size_t i = 0; i < sizeof text_keys / sizeof text_keys[0]; i++) {
-		const struct text_key *k = &text_keys[i];
-		if (read_text(hdf, k->key, (char *)cfg + k->offset, k->size, errbuf, errlen) != 0)
-			goto out;
-	}
-	for (size_t i = 0; i < sizeof uint_keys / sizeof uint_keys[0]; i++) {
-		const struct uint_key *k = &uint_keys[i];
-		unsigned long v;
-		if (k->is_size)
-			v = *(size_t *)((char *)cfg + k->offset);
-		else
-			v = *(unsigned *)((char *)cfg + k->offset);
-		if (read_uint(hdf, k->key, k->lo, k->hi, &v, errbuf, errlen) != 0)
-			goto out;
-		if (k->is_size)
-			*(size_t *)((char *)cfg + k->offset) = v;
-		else
-			*(unsigned *)((char *)cfg + k->offset) = (unsigned)v;
-	}
-	rc = PERR_OK;
-out:
-	hdf_destroy(&hdf);
-	return rc;
+enum perr config_parse(struct config *cfg, const char *text, char *errbuf, size_t errlen)
+{
+	set_defaults(cfg);
+	struct hdfl_doc *doc = NULL;
+	enum perr rc = hdfl_open_text(&doc, text, "<config>", errbuf, errlen);
+	return apply(cfg, doc, rc);
 }
 
 void config_data_path(const struct config *cfg, const char *rel, char *out, size_t outlen)

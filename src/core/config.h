@@ -43,6 +43,10 @@ struct config {
  * errbuf when a value is out of range or the file does not parse. */
 enum perr config_load(struct config *cfg, const char *path, char *errbuf, size_t errlen);
 
+/* The same from HDF text in memory (tests, fuzzing); "<config>" names it
+ * in messages. */
+enum perr config_parse(struct config *cfg, const char *text, char *errbuf, size_t errlen);
+
 /* Joins cfg->datadir and a relative path ("db/knowledge") into out. */
 void config_data_path(const struct config *cfg, const char *rel, char *out, size_t outlen);
 

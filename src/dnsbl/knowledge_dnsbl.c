@@ -1,5 +1,4 @@
 /* Loader and decoder for the DNSBL catalogue (HDF). */
-#include <ClearSilver.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +7,7 @@
 
 #include "core/ipaddr.h"
 #include "knowledge_dnsbl.h"
-#include "hdf/neo_error.h"
+#include "hdf/hdf_load.h"
 
 static const char *const severity_names[DNSBL_SEV__MAX] = {
 	[DNSBL_SEV_NONE] = "none",
@@ -49,45 +48,6 @@ int dnsbl_zone_valid(const char *s)
 	return label > 0 && s[len - 1] != '-' && labels >= 2;
 }
 
-static void set_err(char *errbuf, size_t errlen, const char *key, const char *what)
-{
-	snprintf(errbuf, errlen, "dnsbl catalogue entry %s: %s", key, what);
-}
-
-/* Copies an optional text field; -1 (with a message) when too long. */
-static int get_text(HDF *node, const char *field, char *dst, size_t n, const char *key,
-		    char *errbuf, size_t errlen)
-{
-	const char *v = hdf_get_value(node, field, "");
-	if (strlen(v) >= n) {
-		char what[96];
-		snprintf(what, sizeof what, "%s is too long (at most %zu bytes)", field, n - 1);
-		set_err(errbuf, errlen, key, what);
-		return -1;
-	}
-	snprintf(dst, n, "%s", v);
-	return 0;
-}
-
-/* Reads a 0/1 flag (absent = def). */
-static int get_flag(HDF *node, const char *field, int def, int *out, const char *key,
-		    char *errbuf, size_t errlen)
-{
-	const char *v = hdf_get_value(node, field, NULL);
-	if (v == NULL || *v == '\0') {
-		*out = def;
-		return 0;
-	}
-	if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0) {
-		char what[96];
-		snprintf(what, sizeof what, "%s must be 0 or 1", field);
-		set_err(errbuf, errlen, key, what);
-		return -1;
-	}
-	*out = v[0] == '1';
-	return 0;
-}
-
 /* Parses "127.0.0.2" into a host-order IPv4 inside 127.0.0.0/8. */
 static int parse_code(const char *s, size_t len, uint32_t *out)
 {
@@ -104,11 +64,11 @@ static int parse_code(const char *s, size_t len, uint32_t *out)
 	return 0;
 }
 
-/* Parses a comma-separated list of codes into out[max]. */
+/* Parses a comma-separated list of codes into out[max] (NULL = none). */
 static int parse_code_list(const char *v, uint32_t *out, size_t max, size_t *n)
 {
 	*n = 0;
-	while (*v) {
+	while (v != NULL && *v) {
 		const char *end = strchr(v, ',');
 		size_t len = end ? (size_t)(end - v) : strlen(v);
 		if (*n == max || parse_code(v, len, &out[*n]) != 0)
@@ -134,141 +94,156 @@ static int check_url(const char *u)
 	return 0;
 }
 
-static enum dnsbl_severity parse_severity(const char *s)
+#define LIST_TEXT(k, m) HDFL_F_TEXT(struct dnsbl_list, k, m, 0)
+#define LIST_BOOL(k, m) HDFL_F_BOOL(struct dnsbl_list, k, m)
+
+/* The plain fields of a list, after "zone" (read and checked first).
+ * Absent texts stay empty, absent flags keep the defaults load_list sets. */
+static const struct hdfl_field list_fields[] = {
+	LIST_TEXT("name", name),
+	LIST_TEXT("lists", lists),
+	LIST_TEXT("lookup_url", lookup_url),
+	LIST_TEXT("delist_url", delist_url),
+	LIST_TEXT("duration", duration),
+	LIST_TEXT("quirks", quirks),
+	LIST_TEXT("dqs_zone", dqs_zone),
+	LIST_BOOL("self_service", self_service),
+	LIST_BOOL("policy", policy),
+	LIST_BOOL("ipv6", ipv6),
+	LIST_BOOL("txt", txt),
+	LIST_BOOL("dead", dead),
+	LIST_BOOL("default", default_on),
+	LIST_BOOL("bitmask", bitmask),
+	LIST_BOOL("test.enabled", test),
+	LIST_BOOL("test.clean_listed", test_clean_listed),
+};
+
+/* A code's fields after "code" (whose reading depends on the list). The
+ * severity must be named: NONE (index 0) is not a choice. */
+static const struct hdfl_field code_fields[] = {
+	HDFL_F_ENUM(struct dnsbl_code, "severity", severity, severity_names, DNSBL_SEV_POLICY,
+		    DNSBL_SEV__MAX - 1, HDFL_REQUIRED),
+	HDFL_F_BOOL(struct dnsbl_code, "policy", policy),
+	HDFL_F_TEXT(struct dnsbl_code, "meaning", meaning, HDFL_REQUIRED),
+};
+
+/* Reads the "code" key of c for list l: a bit (bitmask lists) or an
+ * address in 127.0.0.0/8. */
+static enum perr read_code_value(const struct hdfl_node *c, const struct dnsbl_list *l,
+				 struct dnsbl_code *code)
 {
-	for (int i = DNSBL_SEV_POLICY; i < DNSBL_SEV__MAX; i++)
-		if (strcmp(s, severity_names[i]) == 0)
-			return (enum dnsbl_severity)i;
-	return DNSBL_SEV_NONE;
+	const char *v = hdfl_value(c, "code");
+	if (v == NULL)
+		v = "";
+	if (l->bitmask) {
+		char *end;
+		unsigned long bit = strtoul(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || bit == 0 || bit > 255 || (bit & (bit - 1)))
+			return hdfl_fail(c, "code", "a bitmask code must be a power of two 1-128");
+		code->value = (uint32_t)bit;
+	} else if (parse_code(v, strlen(v), &code->value) != 0) {
+		return hdfl_fail(c, "code", "must be an address in 127.0.0.0/8");
+	}
+	return PERR_OK;
 }
 
-static int load_codes(HDF *node, struct dnsbl_list *l, char *errbuf, size_t errlen)
+static enum perr load_codes(const struct hdfl_node *node, struct dnsbl_list *l)
 {
-	HDF *codes = hdf_get_obj(node, "codes");
-	for (HDF *c = codes ? hdf_obj_child(codes) : NULL; c; c = hdf_obj_next(c)) {
-		if (l->ncodes == DNSBL_CODES_MAX) {
-			set_err(errbuf, errlen, l->key, "too many codes");
-			return -1;
-		}
+	struct hdfl_node codes, c;
+	if (!hdfl_get(node, "codes", &codes))
+		return PERR_OK;
+	for (int more = hdfl_first(&codes, &c); more; more = hdfl_next(&c)) {
+		if (l->ncodes == DNSBL_CODES_MAX)
+			return hdfl_fail(&codes, NULL, "more than %d codes", DNSBL_CODES_MAX);
 		struct dnsbl_code *code = &l->codes[l->ncodes];
-		const char *v = hdf_get_value(c, "code", "");
-		if (l->bitmask) {
-			char *end;
-			unsigned long bit = strtoul(v, &end, 10);
-			if (*v == '\0' || *end != '\0' || bit == 0 || bit > 255 || (bit & (bit - 1))) {
-				set_err(errbuf, errlen, l->key, "bitmask code must be a power of two 1-128");
-				return -1;
-			}
-			code->value = (uint32_t)bit;
-		} else if (parse_code(v, strlen(v), &code->value) != 0) {
-			set_err(errbuf, errlen, l->key, "code must be an address in 127.0.0.0/8");
-			return -1;
-		}
-		code->severity = parse_severity(hdf_get_value(c, "severity", ""));
-		if (code->severity == DNSBL_SEV_NONE) {
-			set_err(errbuf, errlen, l->key, "severity must be policy, low, medium or high");
-			return -1;
-		}
-		if (get_flag(c, "policy", code->severity == DNSBL_SEV_POLICY, &code->policy,
-			     l->key, errbuf, errlen) != 0 ||
-		    get_text(c, "meaning", code->meaning, sizeof code->meaning, l->key,
-			     errbuf, errlen) != 0)
-			return -1;
-		if (code->meaning[0] == '\0') {
-			set_err(errbuf, errlen, l->key, "code without a meaning");
-			return -1;
-		}
+		code->severity = DNSBL_SEV_NONE;
+		code->policy = -1;      /* absent: follows the severity */
+		enum perr e = read_code_value(&c, l, code);
+		if (e == PERR_OK)
+			e = hdfl_apply(&c, code_fields, sizeof code_fields / sizeof code_fields[0], code);
+		if (e != PERR_OK)
+			return e;
+		if (code->policy == -1)
+			code->policy = code->severity == DNSBL_SEV_POLICY;
 		l->ncodes++;
 	}
-	return 0;
+	return PERR_OK;
 }
 
-static int load_list(HDF *node, struct dnsbl_list *l, char *errbuf, size_t errlen)
+/* Validates what the table cannot: zone syntax, URL patterns, the dead
+ * and default combination, the code lists. */
+static enum perr check_list(const struct hdfl_node *node, struct dnsbl_list *l)
 {
-	memset(l, 0, sizeof *l);
-	snprintf(l->key, sizeof l->key, "%s", hdf_obj_name(node));
-
-	if (get_text(node, "zone", l->zone, sizeof l->zone, l->key, errbuf, errlen) != 0)
-		return -1;
-	for (char *p = l->zone; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	if (!dnsbl_zone_valid(l->zone)) {
-		set_err(errbuf, errlen, l->key, "zone is not a valid DNS name");
-		return -1;
-	}
-	if (get_text(node, "name", l->name, sizeof l->name, l->key, errbuf, errlen) != 0 ||
-	    get_text(node, "lists", l->lists, sizeof l->lists, l->key, errbuf, errlen) != 0 ||
-	    get_text(node, "lookup_url", l->lookup_url, sizeof l->lookup_url, l->key, errbuf, errlen) != 0 ||
-	    get_text(node, "delist_url", l->delist_url, sizeof l->delist_url, l->key, errbuf, errlen) != 0 ||
-	    get_text(node, "duration", l->duration, sizeof l->duration, l->key, errbuf, errlen) != 0 ||
-	    get_text(node, "quirks", l->quirks, sizeof l->quirks, l->key, errbuf, errlen) != 0 ||
-	    get_text(node, "dqs_zone", l->dqs_zone, sizeof l->dqs_zone, l->key, errbuf, errlen) != 0)
-		return -1;
 	if (l->name[0] == '\0')
 		snprintf(l->name, sizeof l->name, "%s", l->zone);
-	if (check_url(l->lookup_url) != 0 || check_url(l->delist_url) != 0) {
-		set_err(errbuf, errlen, l->key, "URL patterns must be plain http(s) URLs");
-		return -1;
-	}
-	if (l->dqs_zone[0] != '\0' && !dnsbl_zone_valid(l->dqs_zone)) {
-		set_err(errbuf, errlen, l->key, "dqs_zone is not a valid DNS name");
-		return -1;
-	}
-	if (get_flag(node, "self_service", 0, &l->self_service, l->key, errbuf, errlen) != 0 ||
-	    get_flag(node, "policy", 0, &l->policy, l->key, errbuf, errlen) != 0 ||
-	    get_flag(node, "ipv6", 0, &l->ipv6, l->key, errbuf, errlen) != 0 ||
-	    get_flag(node, "txt", 1, &l->txt, l->key, errbuf, errlen) != 0 ||
-	    get_flag(node, "dead", 0, &l->dead, l->key, errbuf, errlen) != 0 ||
-	    get_flag(node, "default", 0, &l->default_on, l->key, errbuf, errlen) != 0 ||
-	    get_flag(node, "bitmask", 0, &l->bitmask, l->key, errbuf, errlen) != 0 ||
-	    get_flag(node, "test.enabled", 1, &l->test, l->key, errbuf, errlen) != 0 ||
-	    get_flag(node, "test.clean_listed", 0, &l->test_clean_listed, l->key, errbuf, errlen) != 0)
-		return -1;
-	if (l->dead && l->default_on) {
-		set_err(errbuf, errlen, l->key, "a dead list cannot be queried by default");
-		return -1;
-	}
-	if (parse_code_list(hdf_get_value(node, "refused", ""), l->refused,
-			    DNSBL_REFUSED_MAX, &l->nrefused) != 0) {
-		set_err(errbuf, errlen, l->key, "refused must be a list of 127.0.0.0/8 addresses");
-		return -1;
-	}
-	if (parse_code_list(hdf_get_value(node, "test.codes", ""), l->test_codes,
-			    DNSBL_TESTCODES_MAX, &l->ntest_codes) != 0) {
-		set_err(errbuf, errlen, l->key, "test.codes must be a list of 127.0.0.0/8 addresses");
-		return -1;
-	}
-	return load_codes(node, l, errbuf, errlen);
+	if (check_url(l->lookup_url) != 0)
+		return hdfl_fail(node, "lookup_url", "URL patterns must be plain http(s) URLs");
+	if (check_url(l->delist_url) != 0)
+		return hdfl_fail(node, "delist_url", "URL patterns must be plain http(s) URLs");
+	if (l->dqs_zone[0] != '\0' && !dnsbl_zone_valid(l->dqs_zone))
+		return hdfl_fail(node, "dqs_zone", "not a valid DNS name");
+	if (l->dead && l->default_on)
+		return hdfl_fail(node, "default", "a dead list cannot be queried by default");
+	if (parse_code_list(hdfl_value(node, "refused"), l->refused, DNSBL_REFUSED_MAX,
+			    &l->nrefused) != 0)
+		return hdfl_fail(node, "refused", "must be a list of 127.0.0.0/8 addresses");
+	if (parse_code_list(hdfl_value(node, "test.codes"), l->test_codes, DNSBL_TESTCODES_MAX,
+			    &l->ntest_codes) != 0)
+		return hdfl_fail(node, "test.codes", "must be a list of 127.0.0.0/8 addresses");
+	return PERR_OK;
 }
 
-static enum perr load_hdf(HDF *hdf, struct dnsbl_catalogue **out, char *errbuf, size_t errlen)
+static enum perr load_list(const struct hdfl_node *node, struct dnsbl_list *l)
+{
+	memset(l, 0, sizeof *l);
+	l->txt = 1;
+	l->test = 1;
+	snprintf(l->key, sizeof l->key, "%s", hdfl_name(node));
+	static const struct hdfl_field zone_field[] = { LIST_TEXT("zone", zone) };
+	enum perr e = hdfl_apply(node, zone_field, 1, l);
+	if (e != PERR_OK)
+		return e;
+	for (char *p = l->zone; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (!dnsbl_zone_valid(l->zone))
+		return hdfl_fail(node, "zone", "not a valid DNS name");
+	e = hdfl_apply(node, list_fields, sizeof list_fields / sizeof list_fields[0], l);
+	if (e == PERR_OK)
+		e = check_list(node, l);
+	if (e == PERR_OK)
+		e = load_codes(node, l);
+	return e;
+}
+
+/* Builds the catalogue from a parsed document (closes it). */
+static enum perr load_doc(struct hdfl_doc *doc, struct dnsbl_catalogue **out)
 {
 	enum perr rc = PERR_CONFIG;
+	struct hdfl_node top = hdfl_root(doc), root, n;
 	struct dnsbl_catalogue *cat = calloc(1, sizeof *cat);
-	if (cat == NULL)
-		return PERR_NOMEM;
-	HDF *root = hdf_get_obj(hdf, "dnsbl");
-	size_t count = 0;
-	for (HDF *n = root ? hdf_obj_child(root) : NULL; n; n = hdf_obj_next(n))
-		count++;
-	if (count == 0) {
-		snprintf(errbuf, errlen, "dnsbl catalogue has no entries");
-		goto out;
-	}
-	if (count > DNSBL_CATALOGUE_MAX) {
-		snprintf(errbuf, errlen, "dnsbl catalogue has more than %d entries", DNSBL_CATALOGUE_MAX);
-		goto out;
-	}
-	cat->lists = calloc(count, sizeof *cat->lists);
-	if (cat->lists == NULL) {
+	if (cat == NULL) {
 		rc = PERR_NOMEM;
 		goto out;
 	}
-	for (HDF *n = hdf_obj_child(root); n; n = hdf_obj_next(n)) {
-		if (load_list(n, &cat->lists[cat->n], errbuf, errlen) != 0)
+	size_t count = hdfl_get(&top, "dnsbl", &root) ? hdfl_count(&root) : 0;
+	if (count == 0) {
+		hdfl_fail_doc(doc, "dnsbl catalogue has no entries");
+		goto out;
+	}
+	if (count > DNSBL_CATALOGUE_MAX) {
+		hdfl_fail_doc(doc, "dnsbl catalogue has more than %d entries", DNSBL_CATALOGUE_MAX);
+		goto out;
+	}
+	if ((cat->lists = calloc(count, sizeof *cat->lists)) == NULL) {
+		rc = PERR_NOMEM;
+		goto out;
+	}
+	for (int more = hdfl_first(&root, &n); more; more = hdfl_next(&n)) {
+		if ((rc = load_list(&n, &cat->lists[cat->n])) != PERR_OK)
 			goto out;
+		rc = PERR_CONFIG;
 		if (dnsbl_catalogue_find(cat, cat->lists[cat->n].zone) != NULL) {
-			set_err(errbuf, errlen, cat->lists[cat->n].key, "zone listed twice");
+			hdfl_fail(&n, "zone", "zone listed twice");
 			goto out;
 		}
 		cat->n++;
@@ -278,50 +253,25 @@ static enum perr load_hdf(HDF *hdf, struct dnsbl_catalogue **out, char *errbuf, 
 	rc = PERR_OK;
 out:
 	dnsbl_catalogue_free(cat);
+	hdfl_close(doc);
 	return rc;
 }
 
 enum perr dnsbl_catalogue_load(const char *path, struct dnsbl_catalogue **out,
 			       char *errbuf, size_t errlen)
 {
-	HDF *hdf = NULL;
-	enum perr rc;
-	FILE *f = fopen(path, "r");
-	if (f == NULL) {
-		snprintf(errbuf, errlen, "cannot open dnsbl catalogue %s", path);
-		return PERR_NOT_FOUND;
-	}
-	fclose(f);
-	char why[512];
-	if ((rc = neo_hdf_read(&hdf, path, 0, why, sizeof why)) != PERR_OK) {
-		snprintf(errbuf, errlen, "dnsbl catalogue %s: %s", path, why);
-		goto out;
-	}
-	rc = load_hdf(hdf, out, errbuf, errlen);
-out:
-	hdf_destroy(&hdf);
-	return rc;
+	struct hdfl_doc *doc = NULL;
+	enum perr rc = hdfl_open_file(&doc, path, errbuf, errlen);
+	return rc == PERR_OK ? load_doc(doc, out) : rc;
 }
 
 enum perr dnsbl_catalogue_parse(const char *text, struct dnsbl_catalogue **out,
 				char *errbuf, size_t errlen)
 {
-	HDF *hdf = NULL;
-	enum perr rc;
-	NEOERR *err = hdf_init(&hdf);
-	/* In-memory text may not #include files: hdf_read_string fails on it. */
-	if (err == STATUS_OK)
-		err = hdf_read_string(hdf, text);
-	if (err != STATUS_OK) {
-		nerr_ignore(&err);
-		snprintf(errbuf, errlen, "dnsbl catalogue does not parse");
-		rc = PERR_CONFIG;
-		goto out;
-	}
-	rc = load_hdf(hdf, out, errbuf, errlen);
-out:
-	hdf_destroy(&hdf);
-	return rc;
+	struct hdfl_doc *doc = NULL;
+	/* In-memory text may not #include files: the toolkit refuses it. */
+	enum perr rc = hdfl_open_text(&doc, text, "<catalogue>", errbuf, errlen);
+	return rc == PERR_OK ? load_doc(doc, out) : rc;
 }
 
 void dnsbl_catalogue_free(struct dnsbl_catalogue *cat)

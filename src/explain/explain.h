@@ -22,8 +22,8 @@ enum explain_cause {
 	CAUSE__MAX
 };
 
-/* Loads report.hdf. Returns PERR_CONFIG with a message in err on a bad
- * entry. Free with explain_knowledge_free(). */
+/* Loads report.hdf at path and the Provider entries of bounce_providers.hdf
+ * beside it. Returns PERR_CONFIG with a message in err on a bad entry. Free with explain_knowledge_free(). */
 enum perr explain_knowledge_load(const char *path, struct explain_knowledge **out,
 				 char *err, size_t errlen);
 enum perr explain_knowledge_parse(const char *text, struct explain_knowledge **out,

@@ -1,12 +1,13 @@
-/* Reads db/knowledge/report.hdf into struct explain_knowledge. */
-#include <ClearSilver.h>
+/* Reads db/knowledge/report.hdf, and the providers' names and lists from
+ * db/knowledge/bounce_providers.hdf (a provider is one entry, shared with
+ * the bounce analyzer), into struct explain_knowledge. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal/explain_knowledge.h"
-#include "hdf/neo_error.h"
+#include "hdf/hdf_load.h"
 
 static const char *const kind_ids[KIND__MAX] = {
 	"complaints", "reputation", "spam", "spamtrap", "exploit", "backscatter", "policy",
@@ -33,45 +34,8 @@ int explain_cause_from_id(const char *id)
 	return -1;
 }
 
-static int kind_from_id(const char *id)
-{
-	for (int i = 0; id && i < KIND__MAX; i++)
-		if (!strcmp(id, kind_ids[i]))
-			return i;
-	return -1;
-}
-
-/* Copies a required value; fails with a message naming the key. */
-static int need(HDF *node, const char *key, char *dst, size_t n, char *err, size_t errlen)
-{
-	const char *v = hdf_get_value(node, key, NULL);
-	if (v == NULL || *v == '\0' || strlen(v) >= n) {
-		snprintf(err, errlen, "%s.%s is missing or too long", hdf_obj_name(node), key);
-		return -1;
-	}
-	snprintf(dst, n, "%s", v);
-	return 0;
-}
-
-/* Splits "a, b, c" calling fn(item) for each; stops on fn's -1. */
-static int each_item(const char *list, int (*fn)(const char *item, void *ctx), void *ctx)
-{
-	char buf[2048];
-	snprintf(buf, sizeof buf, "%s", list ? list : "");
-	char *save = NULL;
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		while (*t == ' ' || *t == '\t')
-			t++;
-		size_t n = strlen(t);
-		while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
-			t[--n] = '\0';
-		if (n && fn(t, ctx) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int add_provider_list(const char *item, void *ctx)
+/* List items: each takes one item into its struct; -1 when bad or full. */
+static int add_provider_list(void *ctx, const char *item)
 {
 	struct explain_provider *p = ctx;
 	if (p->nlists == EXPLAIN_PROVIDER_LISTS_MAX || strlen(item) >= EXPLAIN_ZONE_MAX)
@@ -80,7 +44,7 @@ static int add_provider_list(const char *item, void *ctx)
 	return 0;
 }
 
-static int add_code(const char *item, void *ctx)
+static int add_code(void *ctx, const char *item)
 {
 	struct explain_listing *l = ctx;
 	struct in_addr a;
@@ -90,7 +54,7 @@ static int add_code(const char *item, void *ctx)
 	return 0;
 }
 
-static int add_cause(const char *item, void *ctx)
+static int add_cause(void *ctx, const char *item)
 {
 	struct explain_kind_info *k = ctx;
 	int c = explain_cause_from_id(item);
@@ -100,120 +64,156 @@ static int add_cause(const char *item, void *ctx)
 	return 0;
 }
 
-static int load_providers(HDF *root, struct explain_knowledge *k, char *err, size_t errlen)
+static const struct hdfl_field provider_fields[] = {
+	HDFL_F_TEXT(struct explain_provider, "name", name, HDFL_REQUIRED),
+	HDFL_F_BOOL(struct explain_provider, "consumer", consumer),
+	HDFL_F_LIST("lists", add_provider_list, 0),
+};
+
+static const struct hdfl_field listing_fields[] = {
+	HDFL_F_TEXT(struct explain_listing, "zone", zone, HDFL_REQUIRED),
+	HDFL_F_ENUM(struct explain_listing, "kind", kind, kind_ids, 0, KIND__MAX - 1, HDFL_REQUIRED),
+	HDFL_F_LIST("codes", add_code, 0),
+};
+
+static const struct hdfl_field kind_fields[] = {
+	HDFL_F_TEXT(struct explain_kind_info, "why", why, HDFL_REQUIRED),
+	HDFL_F_LIST("causes", add_cause, HDFL_REQUIRED),
+};
+
+static const struct hdfl_field cause_fields[] = {
+	HDFL_F_TEXT(struct explain_cause_info, "title", title, HDFL_REQUIRED),
+	HDFL_F_TEXT(struct explain_cause_info, "text", text, HDFL_REQUIRED),
+	HDFL_F_TEXT(struct explain_cause_info, "todo", todo, HDFL_REQUIRED),
+};
+
+#define NFIELDS(t) (sizeof t / sizeof t[0])
+
+/* Provider.*: any number of entries, in file order, added to k. */
+static enum perr load_providers(const struct hdfl_node *root, struct explain_knowledge *k)
 {
-	for (HDF *n = hdf_obj_child(hdf_get_obj(root, "Provider")); n; n = hdf_obj_next(n)) {
-		if (k->nproviders == EXPLAIN_PROVIDERS_MAX) {
-			snprintf(err, errlen, "too many providers");
-			return -1;
-		}
+	struct hdfl_node sec, n;
+	enum perr e = PERR_OK;
+	int more = hdfl_get(root, "Provider", &sec) && hdfl_first(&sec, &n);
+	for (; more && e == PERR_OK; more = hdfl_next(&n)) {
+		if (k->nproviders == EXPLAIN_PROVIDERS_MAX)
+			return hdfl_fail(&sec, NULL, "more than %d providers", EXPLAIN_PROVIDERS_MAX);
 		struct explain_provider *p = &k->providers[k->nproviders++];
-		snprintf(p->id, sizeof p->id, "%s", hdf_obj_name(n));
-		if (need(n, "name", p->name, sizeof p->name, err, errlen) != 0)
-			return -1;
-		p->consumer = hdf_get_int_value(n, "consumer", 0);
-		if (each_item(hdf_get_value(n, "lists", ""), add_provider_list, p) != 0) {
-			snprintf(err, errlen, "Provider.%s.lists has a bad or extra entry", p->id);
-			return -1;
-		}
+		snprintf(p->id, sizeof p->id, "%s", hdfl_name(&n));
+		e = hdfl_apply(&n, provider_fields, NFIELDS(provider_fields), p);
 	}
-	return 0;
+	return e;
 }
 
-static int load_listings(HDF *root, struct explain_knowledge *k, char *err, size_t errlen)
+/* Listing.*: any number of entries, in file order. */
+static enum perr load_listings(const struct hdfl_node *root, struct explain_knowledge *k)
 {
-	for (HDF *n = hdf_obj_child(hdf_get_obj(root, "Listing")); n; n = hdf_obj_next(n)) {
-		if (k->nlistings == EXPLAIN_LISTINGS_MAX) {
-			snprintf(err, errlen, "too many listings");
-			return -1;
-		}
-		struct explain_listing *l = &k->listings[k->nlistings++];
-		char kind[32];
-		if (need(n, "zone", l->zone, sizeof l->zone, err, errlen) != 0 ||
-		    need(n, "kind", kind, sizeof kind, err, errlen) != 0)
-			return -1;
-		int kd = kind_from_id(kind);
-		if (kd < 0 || each_item(hdf_get_value(n, "codes", ""), add_code, l) != 0) {
-			snprintf(err, errlen, "Listing.%s has an unknown kind or a bad code", hdf_obj_name(n));
-			return -1;
-		}
-		l->kind = (enum explain_kind)kd;
+	struct hdfl_node sec, n;
+	enum perr e = PERR_OK;
+	int more = hdfl_get(root, "Listing", &sec) && hdfl_first(&sec, &n);
+	for (; more && e == PERR_OK; more = hdfl_next(&n)) {
+		if (k->nlistings == EXPLAIN_LISTINGS_MAX)
+			return hdfl_fail(&sec, NULL, "more than %d listings", EXPLAIN_LISTINGS_MAX);
+		e = hdfl_apply(&n, listing_fields, NFIELDS(listing_fields), &k->listings[k->nlistings++]);
 	}
-	return 0;
+	return e;
 }
 
-static int load_kinds_and_causes(HDF *root, struct explain_knowledge *k, char *err, size_t errlen)
+/* Kind.<id> and Cause.<id>: exactly the ids the code knows, each required. */
+static enum perr load_kinds_and_causes(const struct hdfl_node *root, struct explain_knowledge *k)
 {
+	struct hdfl_node n;
 	for (int i = 0; i < KIND__MAX; i++) {
-		HDF *n = hdf_get_obj(hdf_get_obj(root, "Kind"), kind_ids[i]);
-		if (n == NULL) {
-			snprintf(err, errlen, "Kind.%s is missing", kind_ids[i]);
-			return -1;
-		}
-		if (need(n, "why", k->kinds[i].why, sizeof k->kinds[i].why, err, errlen) != 0)
-			return -1;
-		if (each_item(hdf_get_value(n, "causes", ""), add_cause, &k->kinds[i]) != 0 ||
-		    k->kinds[i].ncauses == 0) {
-			snprintf(err, errlen, "Kind.%s.causes names an unknown cause", kind_ids[i]);
-			return -1;
-		}
+		char key[64];
+		snprintf(key, sizeof key, "Kind.%s", kind_ids[i]);
+		if (!hdfl_get(root, key, &n))
+			return hdfl_fail(root, key, "missing");
+		enum perr e = hdfl_apply(&n, kind_fields, NFIELDS(kind_fields), &k->kinds[i]);
+		if (e != PERR_OK)
+			return e;
+		if (k->kinds[i].ncauses == 0)
+			return hdfl_fail(&n, "causes", "names no cause");
 	}
 	for (int i = 0; i < CAUSE__MAX; i++) {
-		HDF *n = hdf_get_obj(hdf_get_obj(root, "Cause"), cause_ids[i]);
-		struct explain_cause_info *c = &k->causes[i];
-		if (n == NULL) {
-			snprintf(err, errlen, "Cause.%s is missing", cause_ids[i]);
-			return -1;
-		}
-		if (need(n, "title", c->title, sizeof c->title, err, errlen) != 0 ||
-		    need(n, "text", c->text, sizeof c->text, err, errlen) != 0 ||
-		    need(n, "todo", c->todo, sizeof c->todo, err, errlen) != 0)
-			return -1;
+		char key[64];
+		snprintf(key, sizeof key, "Cause.%s", cause_ids[i]);
+		if (!hdfl_get(root, key, &n))
+			return hdfl_fail(root, key, "missing");
+		enum perr e = hdfl_apply(&n, cause_fields, NFIELDS(cause_fields), &k->causes[i]);
+		if (e != PERR_OK)
+			return e;
 	}
-	for (HDF *n = hdf_obj_child(hdf_get_obj(root, "NotBlacklist")); n; n = hdf_obj_next(n)) {
-		if (k->nnot_blacklist == EXPLAIN_CATEGORIES_MAX)
-			break;
+	struct hdfl_node sec;
+	int more = hdfl_get(root, "NotBlacklist", &sec) && hdfl_first(&sec, &n);
+	for (; more && k->nnot_blacklist < EXPLAIN_CATEGORIES_MAX; more = hdfl_next(&n)) {
 		char (*row)[EXPLAIN_TEXT_MAX] = k->not_blacklist[k->nnot_blacklist++];
-		snprintf(row[0], EXPLAIN_TEXT_MAX, "%s", hdf_obj_name(n));
-		snprintf(row[1], EXPLAIN_TEXT_MAX, "%s", hdf_obj_value(n) ? hdf_obj_value(n) : "");
+		const char *v = hdfl_value(&n, NULL);
+		snprintf(row[0], EXPLAIN_TEXT_MAX, "%s", hdfl_name(&n));
+		snprintf(row[1], EXPLAIN_TEXT_MAX, "%s", v ? v : "");
 	}
-	return 0;
-}
-
-static enum perr load(HDF *root, struct explain_knowledge **out, char *err, size_t errlen)
-{
-	struct explain_knowledge *k = calloc(1, sizeof *k);
-	if (k == NULL)
-		return PERR_NOMEM;
-	if (load_providers(root, k, err, errlen) != 0 || load_listings(root, k, err, errlen) != 0 ||
-	    load_kinds_and_causes(root, k, err, errlen) != 0) {
-		free(k);
-		return PERR_CONFIG;
-	}
-	*out = k;
 	return PERR_OK;
 }
 
-static enum perr read_and_load(const char *src, int is_text, struct explain_knowledge **out,
-				char *err, size_t errlen)
+/* Builds the knowledge from the report document and, when given, the
+ * providers document (read first: its entries come before report's own
+ * Provider.other). Closes both. */
+static enum perr load(struct hdfl_doc *doc, struct hdfl_doc *providers,
+		      struct explain_knowledge **out)
 {
-	*out = NULL;
-	HDF *root = NULL;
-	enum perr rc = neo_hdf_read(&root, src, is_text, err, errlen);
-	if (rc == PERR_OK)
-		rc = load(root, out, err, errlen);
-	hdf_destroy(&root);
-	return rc;
+	enum perr e = PERR_NOMEM;
+	struct hdfl_node root = hdfl_root(doc);
+	struct explain_knowledge *k = calloc(1, sizeof *k);
+	if (k != NULL) {
+		struct hdfl_node proot = providers ? hdfl_root(providers) : root;
+		e = providers ? load_providers(&proot, k) : PERR_OK;
+	}
+	if (e == PERR_OK)
+		e = load_providers(&root, k);
+	if (e == PERR_OK)
+		e = load_listings(&root, k);
+	if (e == PERR_OK)
+		e = load_kinds_and_causes(&root, k);
+	if (e == PERR_OK)
+		*out = k;
+	else
+		free(k);
+	hdfl_close(providers);
+	hdfl_close(doc);
+	return e;
+}
+
+/* Opens path, mapping an unreadable file to PERR_CONFIG (as before: the
+ * knowledge is configuration). */
+static enum perr open_file(struct hdfl_doc **doc, const char *path, char *err, size_t errlen)
+{
+	enum perr rc = hdfl_open_file(doc, path, err, errlen);
+	return rc == PERR_NOT_FOUND ? PERR_CONFIG : rc;
 }
 
 enum perr explain_knowledge_load(const char *path, struct explain_knowledge **out, char *err, size_t errlen)
 {
-	return read_and_load(path, 0, out, err, errlen);
+	*out = NULL;
+	char ppath[4096];
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path) : 1;
+	if ((size_t)snprintf(ppath, sizeof ppath, "%.*s/%s", dirlen, slash ? path : ".",
+			     EXPLAIN_PROVIDERS_FILE) >= sizeof ppath) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return PERR_CONFIG;
+	}
+	struct hdfl_doc *providers = NULL, *doc = NULL;
+	enum perr rc = open_file(&providers, ppath, err, errlen);
+	if (rc == PERR_OK && (rc = open_file(&doc, path, err, errlen)) != PERR_OK)
+		hdfl_close(providers);
+	return rc == PERR_OK ? load(doc, providers, out) : rc;
 }
 
 enum perr explain_knowledge_parse(const char *text, struct explain_knowledge **out, char *err, size_t errlen)
 {
-	return read_and_load(text, 1, out, err, errlen);
+	*out = NULL;
+	struct hdfl_doc *doc = NULL;
+	enum perr rc = hdfl_open_text(&doc, text, "<report knowledge>", err, errlen);
+	return rc == PERR_OK ? load(doc, NULL, out) : rc;
 }
 
 void explain_knowledge_free(struct explain_knowledge *k)

@@ -262,12 +262,51 @@ static void test_bad_knowledge(void **state)
 	fputs("Rule {\n  broken {\n    pattern = (unclosed\n    category = blacklist\n    description = x\n  }\n}\n", f);
 	fclose(f);
 	assert_int_equal(bounce_knowledge_load_err(dir, &k, err, sizeof err), PERR_CONFIG);
-	assert_non_null(strstr(err, "rule:broken"));
+	assert_non_null(strstr(err, "bounce_bad.hdf: Rule.broken.pattern: error at"));
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs("Rule {\n  x {\n    pattern = a\n    category = nonsense\n    description = x\n  }\n}\n", f);
 	fclose(f);
 	assert_int_equal(bounce_knowledge_load_err(dir, &k, err, sizeof err), PERR_CONFIG);
+	/* a provider is a Provider entry: a rule naming another one is refused */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("Rule {\n  x {\n    pattern = a\n    category = blacklist\n    provider = nosuch\n"
+	      "    description = x\n  }\n}\n", f);
+	fclose(f);
+	assert_int_equal(bounce_knowledge_load_err(dir, &k, err, sizeof err), PERR_CONFIG);
+	assert_non_null(strstr(err, "rule:x: provider 'nosuch' has no Provider entry"));
+	remove(path);
+	rmdir(dir);
+}
+
+/* Adding a provider takes one Provider entry and no C: a bounce from its
+ * servers names it, and JSON says it as written. */
+static void test_provider_is_data(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/test_bounce_provXXXXXX", path[512], err[256];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/bounce_new.hdf", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("Provider {\n  examplemail {\n    domains = mx.examplemail.test\n  }\n}\n"
+	      "Rule {\n  blocked {\n    pattern = blocked by examplemail\n    category = blacklist\n"
+	      "    provider = examplemail\n    description = x\n  }\n}\n", f);
+	fclose(f);
+	struct bounce_knowledge *k = NULL;
+	assert_int_equal(bounce_knowledge_load_err(dir, &k, err, sizeof err), PERR_OK);
+	const char *mail = "Subject: Undelivered\r\n\r\n550 5.7.1 blocked by examplemail\r\n";
+	struct bounce_result r;
+	assert_int_equal(bounce_analyze(k, mail, strlen(mail), &r), PERR_OK);
+	assert_string_equal(bounce_provider_str(r.provider), "examplemail");
+	bounce_result_free(&r);
+	const char *plain = "Subject: Undelivered\r\n\r\n550 5.1.1 no such user\r\n";
+	assert_int_equal(bounce_analyze(k, plain, strlen(plain), &r), PERR_OK);
+	assert_null(r.provider);
+	assert_string_equal(bounce_provider_str(r.provider), "other");
+	bounce_result_free(&r);
+	bounce_knowledge_free(k);
 	remove(path);
 	rmdir(dir);
 }
@@ -623,6 +662,7 @@ int main(void)
 		cmocka_unit_test(test_fixtures),
 		cmocka_unit_test(test_knowledge_coverage),
 		cmocka_unit_test(test_bad_knowledge),
+		cmocka_unit_test(test_provider_is_data),
 		cmocka_unit_test(test_empty_and_garbage),
 		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_hostile_structure),

@@ -122,24 +122,24 @@ struct broken {
 };
 
 static const struct broken brokens[] = {
-	{ "zone = bad..zone", "entry x: zone is not a valid DNS name" },
-	{ "zone = -bad.zone", "zone is not a valid DNS name" },
-	{ "zone = bad zone.org", "zone is not a valid DNS name" },
-	{ "zone = nodot", "zone is not a valid DNS name" },
-	{ "zone = ", "zone is not a valid DNS name" },
-	{ "zone = a.b\n    policy = yes", "policy must be 0 or 1" },
-	{ "zone = a.b\n    delist_url = javascript:alert(1)", "http(s)" },
-	{ "zone = a.b\n    delist_url = https://x/\"onmouseover", "http(s)" },
-	{ "zone = a.b\n    refused = 10.0.0.1", "refused must be" },
-	{ "zone = a.b\n    test.codes = 127.0.0.02", "test.codes" },
-	{ "zone = a.b\n    dead = 1\n    default = 1", "dead list cannot be queried" },
+	{ "zone = bad..zone", "<catalogue>: dnsbl.x.zone: not a valid DNS name" },
+	{ "zone = -bad.zone", "dnsbl.x.zone: not a valid DNS name" },
+	{ "zone = bad zone.org", "dnsbl.x.zone: not a valid DNS name" },
+	{ "zone = nodot", "dnsbl.x.zone: not a valid DNS name" },
+	{ "zone = ", "dnsbl.x.zone: not a valid DNS name" },
+	{ "zone = a.b\n    policy = yes", "dnsbl.x.policy: must be 0 or 1" },
+	{ "zone = a.b\n    delist_url = javascript:alert(1)", "dnsbl.x.delist_url: URL patterns must be plain http(s)" },
+	{ "zone = a.b\n    delist_url = https://x/\"onmouseover", "dnsbl.x.delist_url: URL patterns must be plain http(s)" },
+	{ "zone = a.b\n    refused = 10.0.0.1", "dnsbl.x.refused: must be" },
+	{ "zone = a.b\n    test.codes = 127.0.0.02", "dnsbl.x.test.codes: must be" },
+	{ "zone = a.b\n    dead = 1\n    default = 1", "dnsbl.x.default: a dead list cannot be queried" },
 	{ "zone = a.b\n    codes {\n      q {\n        code = 127.0.0.2\n        severity = high\n      }\n    }",
-	  "code without a meaning" },
+	  "dnsbl.x.codes.q.meaning: missing" },
 	{ "zone = a.b\n    codes {\n      q {\n        code = 127.0.0.2\n        severity = awful\n"
-	  "        meaning = m\n      }\n    }", "severity must be" },
+	  "        meaning = m\n      }\n    }", "dnsbl.x.codes.q.severity: unknown value 'awful' (one of policy, low, medium, high)" },
 	{ "zone = a.b\n    codes {\n      q {\n        code = 1.2.3.4\n        severity = high\n"
-	  "        meaning = m\n      }\n    }", "127.0.0.0/8" },
-	{ "zone = a.b\n    dqs_zone = x..y", "dqs_zone" },
+	  "        meaning = m\n      }\n    }", "dnsbl.x.codes.q.code: must be an address in 127.0.0.0/8" },
+	{ "zone = a.b\n    dqs_zone = x..y", "dnsbl.x.dqs_zone: not a valid DNS name" },
 };
 
 static void test_broken_entries(void **state)

@@ -41,7 +41,7 @@ struct kb_rule {
 	char *id;                        /* "rule:<name>" */
 	struct kb_pattern pat;
 	enum bounce_category category;
-	enum bounce_provider provider;   /* OTHER = says nothing about it */
+	const char *provider;            /* interned name; NULL = says nothing about it */
 	bool has_provider;
 	int priority;
 	char *list, *code, *description, *advice;
@@ -49,7 +49,7 @@ struct kb_rule {
 
 struct kb_provider {
 	char *id;                        /* "provider:<name>" */
-	enum bounce_provider provider;
+	const char *provider;            /* "<name>", interned: what results say */
 	char **domains;
 	size_t *domlen;                  /* strlen of each domain */
 	size_t ndomains;
@@ -58,7 +58,7 @@ struct kb_provider {
 
 struct kb_code {
 	char *id;                        /* "code:<name>" */
-	enum bounce_provider provider;
+	const char *provider;            /* interned name, when has_provider */
 	bool has_provider;
 	char *code;
 	bool has_category;
@@ -70,7 +70,7 @@ struct kb_code {
 
 struct kb_bitflag {
 	char *id;                        /* "bits:<name>" */
-	enum bounce_provider provider;
+	const char *provider;            /* interned name */
 	char *prefix;
 	int digits;
 	enum bounce_category category;
@@ -97,6 +97,15 @@ struct kb_status {
 	enum bounce_category category;
 };
 
+/* A provider name as entries use it. Every provider field points at one
+ * of these, so providers compare by pointer; the set is the knowledge's,
+ * not a C enum: a Provider entry is all it takes to add one. */
+struct kb_pname {
+	char *name;                      /* "aol" */
+	const char *named_by;            /* id of the first entry naming it */
+	bool defined;                    /* it has a Provider entry */
+};
+
 struct bounce_knowledge {
 	char *cat_advice[BOUNCE_CAT__MAX];
 	struct kb_rule *rules;         size_t nrules;
@@ -111,6 +120,7 @@ struct bounce_knowledge {
 	struct bounce_litset *lits;    /* every gate literal, for one scan per text */
 	const char **ids;              /* every entry id, for coverage checks */
 	size_t nids;
+	struct kb_pname *pnames;       size_t npnames;
 };
 
 #endif

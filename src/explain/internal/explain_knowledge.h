@@ -15,6 +15,9 @@
 #define EXPLAIN_CODES_MAX 8
 #define EXPLAIN_CATEGORIES_MAX 8
 
+/* Beside report.hdf: the Provider entries (name, consumer, lists) */
+#define EXPLAIN_PROVIDERS_FILE "bounce_providers.hdf"
+
 enum explain_kind {
 	KIND_COMPLAINTS,
 	KIND_REPUTATION,
