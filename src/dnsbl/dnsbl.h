@@ -38,7 +38,7 @@
  * catalogue are queried as <ip>.<key>.<dqs_zone>. The key never appears in
  * results, JSON or logs (TXT answers are scrubbed of it too).
  *
- * Only dnsbl.c includes ares.h. Not thread-safe: one checker per thread. */
+ * Only dnsbl_ares.c includes ares.h. Not thread-safe: one checker per thread. */
 #ifndef PORTAL_DNSBL_H
 #define PORTAL_DNSBL_H
 
