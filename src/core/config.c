@@ -27,6 +27,9 @@ static void set_defaults(struct config *cfg)
 	cfg->dns_timeout_ms = LIMIT_DNS_TIMEOUT_MS;
 	cfg->dns_cache_max_s = 3600;
 	cfg->dns_health_interval_s = 3600;
+	cfg->dns_max_inflight = 64;
+	cfg->dns_backoff_after = 3;
+	cfg->dns_backoff_s = 300;
 	cfg->checks_per_minute = 20;
 	cfg->body_limit = LIMIT_BODY_DEFAULT;
 	cfg->bounce_limit = LIMIT_BOUNCE_DEFAULT;
@@ -85,6 +88,9 @@ static const struct uint_key uint_keys[] = {
 	UINT_FIELD("dns.allow_reserved", 0, 1, dns_allow_reserved),
 	UINT_FIELD("dns.cache_max_seconds", 0, 86400 * 7, dns_cache_max_s),
 	UINT_FIELD("dns.health_interval_seconds", 10, 86400 * 7, dns_health_interval_s),
+	UINT_FIELD("dns.max_inflight", 1, 4096, dns_max_inflight),
+	UINT_FIELD("dns.backoff_after", 1, 1000, dns_backoff_after),
+	UINT_FIELD("dns.backoff_seconds", 1, 86400, dns_backoff_s),
 	UINT_FIELD("checks.per_minute", 0, 100000, checks_per_minute),
 	SIZE_FIELD("limits.body_bytes", 1024, LIMIT_BODY_MAX, body_limit),
 	SIZE_FIELD("limits.bounce_bytes", 1024, LIMIT_BOUNCE_MAX, bounce_limit),
@@ -107,6 +113,7 @@ static const struct text_key text_keys[] = {
 	TEXT_FIELD("dns.servers", dns_servers),
 	TEXT_FIELD("dns.lists", dns_lists),
 	TEXT_FIELD("dns.dqs_key", dns_dqs_key),
+	TEXT_FIELD("dns.budgets", dns_budgets),
 	TEXT_FIELD("site.company", site_company),
 	TEXT_FIELD("site.support_url", site_support_url),
 	TEXT_FIELD("site.dedicated_url", site_dedicated_url),

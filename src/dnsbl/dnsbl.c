@@ -1,7 +1,7 @@
 /* The DNSBL checker's public API: set-up, one check (a batch of queries:
  * for every address and list an A query, plus the RFC 5782 test-point
- * queries of lists whose health is stale, all sent before the first answer
- * is read), and the verdict helpers. The DNS itself is in dnsbl_ares.c. */
+ * queries of every list asked, all sent in one round trip), what the round
+ * trip teaches (health, back-off, budgets), and the verdict helpers. The DNS itself is in dnsbl_ares.c. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +20,7 @@ static const char *const status_names[DNSBL_STATUS__MAX] = {
 	[DNSBL_ERROR] = "error",
 	[DNSBL_REFUSED] = "refused",
 	[DNSBL_UNTRUSTED] = "untrusted",
+	[DNSBL_SKIPPED] = "skipped",
 };
 
 const char *dnsbl_status_str(enum dnsbl_status s)
@@ -41,6 +42,11 @@ void dnsbl_options_from_config(struct dnsbl_options *o, const struct config *cfg
 	o->cache_max_s = cfg->dns_cache_max_s;
 	o->health_interval_s = cfg->dns_health_interval_s;
 	o->store = st;
+	o->max_inflight = cfg->dns_max_inflight;
+	o->backoff_after = cfg->dns_backoff_after;
+	o->backoff_s = cfg->dns_backoff_s;
+	o->budgets = cfg->dns_budgets;
+	o->coalesce = st != NULL;
 }
 
 /* Resolves the configured list set (or the catalogue's defaults) into
@@ -124,6 +130,10 @@ enum perr dnsbl_checker_new(const struct dnsbl_catalogue *cat, const struct dnsb
 	chk->cache_max_s = o->cache_max_s;
 	chk->health_interval_s = o->health_interval_s ? o->health_interval_s : DNSBL_HEALTH_DEFAULT_S;
 	chk->store = o->store;
+	chk->max_inflight = o->max_inflight ? o->max_inflight : DNSBL_INFLIGHT_DEFAULT;
+	chk->backoff_after = o->backoff_after ? o->backoff_after : DNSBL_BACKOFF_AFTER_DEFAULT;
+	chk->backoff_s = o->backoff_s ? o->backoff_s : DNSBL_BACKOFF_S_DEFAULT;
+	chk->coalesce = o->coalesce;
 	for (size_t i = 0; i < LIMIT_DNS_LISTS_MAX; i++)
 		chk->health[i][0].state = chk->health[i][1].state = HEALTH_UNKNOWN;
 
@@ -134,7 +144,8 @@ enum perr dnsbl_checker_new(const struct dnsbl_catalogue *cat, const struct dnsb
 		}
 		snprintf(chk->dqs_key, sizeof chk->dqs_key, "%s", o->dqs_key);
 	}
-	if (resolve_lists(chk, o->lists, errbuf, errlen) != 0)
+	if (resolve_lists(chk, o->lists, errbuf, errlen) != 0 ||
+	    dnsbl_budgets_parse(chk, o->budgets, errbuf, errlen) != 0)
 		goto out;
 
 	rc = dnsbl_net_new(chk, o->servers, errbuf, errlen);
@@ -203,9 +214,10 @@ static enum perr prepare_reports(const struct dnsbl_checker *chk, const char *co
 	return PERR_OK;
 }
 
-/* Adds the test-point queries of every list whose health is stale, for
- * the families this batch checks. */
-static void add_stale_tests(struct batch *b, const int want[2], int64_t now)
+/* Adds the test-point queries of every list asked in this round trip
+ * (its answers are about to be used: prove the list now) and of every
+ * list whose health is stale, for the families this batch checks. */
+static void add_tests(struct batch *b, const int want[2], int64_t now)
 {
 	struct dnsbl_checker *chk = b->chk;
 	for (int f = 0; f < 2; f++) {
@@ -213,17 +225,35 @@ static void add_stale_tests(struct batch *b, const int want[2], int64_t now)
 		if (!want[f])
 			continue;
 		for (size_t i = 0; i < chk->nlists; i++)
-			if (dnsbl_needs_test(chk, i, family) && !dnsbl_health_fresh(chk, i, family, now))
+			if (dnsbl_needs_test(chk, i, family) && b->skip[i][f] == NULL &&
+			    (b->asked[i][f] || !dnsbl_health_fresh(chk, i, family, now)))
 				dnsbl_add_health_queries(b, i, family);
 	}
 }
 
-/* Sets up report r's results: from the cache where it has them, else an A
- * query is sent. Returns 0, or -1 when the batch is full. */
+/* Sends list i's queries for res: A, and TXT in the same round trip when
+ * the list publishes reasons. Returns 0, or -1 when the batch is full. */
+static int ask_list(struct batch *b, size_t i, struct dnsbl_result *res, const struct ipaddr *ip)
+{
+	for (int txt = 0; txt <= b->chk->lists[i]->txt; txt++) {
+		struct query *q = dnsbl_new_query(b, txt ? Q_TXT : Q_A, i);
+		if (q == NULL)
+			return -1;
+		q->res = res;
+		dnsbl_send(b, q, ip);
+	}
+	b->asked[i][dnsbl_fam_index(ip->family)] = 1;
+	return 0;
+}
+
+/* Sets up report r's results: from the cache where it has them (not from
+ * a list now known to fail), "skipped" for lists in back-off or out of
+ * budget, else the list is asked. Returns 0, or -1 when the batch is full. */
 static int start_report(struct batch *b, struct dnsbl_report *r, const struct ipaddr *ip,
 			unsigned flags, int64_t now)
 {
 	struct dnsbl_checker *chk = b->chk;
+	int f = dnsbl_fam_index(r->family);
 	for (size_t i = 0; i < chk->nlists; i++) {
 		const struct dnsbl_list *l = chk->lists[i];
 		if (r->family == 6 && !l->ipv6)
@@ -232,14 +262,17 @@ static int start_report(struct batch *b, struct dnsbl_report *r, const struct ip
 		res->list = l;
 		dnsbl_build_url(l->delist_url, r->ip, res->delist_url, sizeof res->delist_url);
 		dnsbl_build_url(l->lookup_url, r->ip, res->lookup_url, sizeof res->lookup_url);
-		if (!(flags & DNSBL_F_NOCACHE) && dnsbl_cache_read(chk, res, r->ip, now) == 0)
+		(void)dnsbl_health_fresh(chk, i, r->family, now);
+		if (!(flags & DNSBL_F_NOCACHE) && chk->health[i][f].state != HEALTH_BAD &&
+		    dnsbl_cache_read(chk, res, r->ip, now) == 0)
 			continue;
-		struct query *q = dnsbl_new_query(b, Q_A, i);
-		if (q == NULL)
+		if (b->skip[i][f] != NULL) {
+			res->status = DNSBL_SKIPPED;
+			snprintf(res->meaning, sizeof res->meaning, "%s: unknown", b->skip[i][f]);
+			continue;
+		}
+		if (ask_list(b, i, res, ip) != 0)
 			return -1;
-		q->res = res;
-		q->ip = *ip;
-		dnsbl_send(b, q, ip);
 	}
 	if (r->family == 6 && r->n < chk->nlists)
 		snprintf(r->note, sizeof r->note, "%zu of the configured lists do not check IPv6 addresses",
@@ -253,9 +286,9 @@ static int start_reports(struct batch *b, struct dnsbl_report **out, const struc
 			 size_t n, unsigned flags, int64_t now)
 {
 	struct dnsbl_checker *chk = b->chk;
-	int reading = chk->store != NULL && chk->cache_max_s > 0 && !(flags & DNSBL_F_NOCACHE) &&
-		      store_read_begin(chk->store) == PERR_OK;
+	int reading = chk->store != NULL && store_read_begin(chk->store) == PERR_OK;
 	int rc = 0;
+	dnsbl_live_plan(b, now, 3 * n + 2);
 	for (size_t k = 0; k < n && rc == 0; k++)
 		if (out[k] != NULL && out[k]->sent)
 			rc = start_report(b, out[k], &parsed[k], flags, now);
@@ -264,8 +297,7 @@ static int start_reports(struct batch *b, struct dnsbl_report **out, const struc
 	return rc;
 }
 
-/* Judges every A query of the batch with its TXT (added later, in any
- * order). */
+/* Judges every A query of the batch with its TXT. */
 static void judge_batch(struct batch *b)
 {
 	for (size_t k = 0; k < b->nq; k++) {
@@ -273,7 +305,7 @@ static void judge_batch(struct batch *b)
 		if (q->kind != Q_A)
 			continue;
 		struct query *txt = NULL;
-		for (size_t t = 0; t < b->nq; t++)
+		for (size_t t = k + 1; t < b->nq; t++)
 			if (b->q[t].kind == Q_TXT && b->q[t].res == q->res) {
 				txt = &b->q[t];
 				break;
@@ -291,35 +323,55 @@ static size_t list_index(const struct dnsbl_checker *chk, const struct dnsbl_lis
 	return li;
 }
 
-/* Stores the new answers in one write transaction (none when everything
- * came from the cache), applies list health, prunes the cache once a
- * minute. */
-static void finish_reports(struct dnsbl_checker *chk, struct dnsbl_report **out, size_t n,
-			   int64_t now, int64_t t0)
+/* Applies list health to the results, then caches the answers of lists
+ * that passed their test in this round trip (or have none): an answer
+ * from a list that failed, or whose test points went unanswered, is
+ * never cached. */
+static void finish_reports(struct batch *b, struct dnsbl_report **out, size_t n, int64_t now)
 {
+	struct dnsbl_checker *chk = b->chk;
 	int64_t end = dnsbl_mono_ms();
-	int writing = 0;
 	for (size_t k = 0; k < n; k++) {
 		struct dnsbl_report *r = out[k];
 		if (r == NULL)
 			continue;
-		r->ms = (unsigned)(end - t0);
+		r->ms = (unsigned)(end - b->t0);
 		for (size_t i = 0; i < r->n; i++) {
 			struct dnsbl_result *res = &r->results[i];
-			if (!writing && dnsbl_cacheable(chk, res))
-				writing = store_begin(chk->store) == PERR_OK;
-			dnsbl_cache_write(chk, r->ip, res, now);
-			dnsbl_apply_health(chk, res, list_index(chk, res->list), r->family);
+			size_t li = list_index(chk, res->list);
+			dnsbl_apply_health(chk, res, li, r->family);
+			if (!res->list->test || b->proven[li][dnsbl_fam_index(r->family)] == HEALTH_OK)
+				dnsbl_cache_write(chk, r->ip, res, now);
 		}
 	}
 	if (chk->store != NULL && chk->cache_max_s > 0 && now - chk->pruned_at >= 60) {
-		if (!writing)
-			writing = store_begin(chk->store) == PERR_OK;
 		(void)store_dnsbl_cache_prune(chk->store, now);
 		chk->pruned_at = now;
 	}
+}
+
+/* Records what the round trip taught (health, failures, query counts) and
+ * the answers, in one write transaction. */
+static void record_batch(struct batch *b, struct dnsbl_report **out, size_t n, int64_t now)
+{
+	struct dnsbl_checker *chk = b->chk;
+	int writing = chk->store != NULL && store_begin(chk->store) == PERR_OK;
+	dnsbl_record_health(b);
+	dnsbl_live_record(b, now);
+	judge_batch(b);
+	finish_reports(b, out, n, now);
 	if (writing && store_commit(chk->store) != PERR_OK)
 		store_rollback(chk->store);
+}
+
+/* The one-address case of the portal: coalesces with another worker's
+ * lookup of the same address first. */
+static int claim_single(struct dnsbl_checker *chk, struct dnsbl_report *r, unsigned flags,
+			int64_t deadline)
+{
+	if (r == NULL || !r->sent || (flags & DNSBL_F_NOCACHE) || !chk->coalesce)
+		return 0;
+	return dnsbl_coalesce_claim(chk, r->ip, deadline);
 }
 
 enum perr dnsbl_check_many(struct dnsbl_checker *chk, const char *const *ips, size_t n,
@@ -327,29 +379,31 @@ enum perr dnsbl_check_many(struct dnsbl_checker *chk, const char *const *ips, si
 {
 	enum perr rc = PERR_NOMEM;
 	struct ipaddr *parsed = calloc(n ? n : 1, sizeof *parsed);
-	struct batch b = { .chk = chk };
+	struct batch b;
+	dnsbl_batch_init(&b, chk);
 	if (parsed == NULL)
 		return PERR_NOMEM;
 	for (size_t i = 0; i < n; i++)
 		out[i] = NULL;
 	b.t0 = dnsbl_mono_ms();
-	int64_t now = (int64_t)time(NULL);
-	int want[2] = { 0, 0 };
+	int want[2] = { 0, 0 }, claimed = 0;
 	if (prepare_reports(chk, ips, n, parsed, out, want) != PERR_OK)
 		goto out;
+	claimed = n == 1 && claim_single(chk, out[0], flags, b.t0 + chk->timeout_ms);
+	int64_t now = (int64_t)time(NULL);
 	b.cap = chk->nlists * (2 * n + 4);
 	b.q = calloc(b.cap ? b.cap : 1, sizeof *b.q);
 	if (b.q == NULL)
 		goto out;
-	add_stale_tests(&b, want, now);
 	if (start_reports(&b, out, parsed, n, flags, now) != 0)
 		goto out;
+	add_tests(&b, want, now);
 	dnsbl_wait(&b, b.t0 + chk->timeout_ms);
-	dnsbl_record_health(&b);
-	judge_batch(&b);
-	finish_reports(chk, out, n, now, b.t0);
+	record_batch(&b, out, n, now);
 	rc = PERR_OK;
 out:
+	if (claimed)
+		dnsbl_coalesce_release(chk, out[0] ? out[0]->ip : ips[0]);
 	if (rc != PERR_OK) {
 		/* Let c-ares run the callbacks of what was sent before freeing. */
 		if (b.q != NULL)

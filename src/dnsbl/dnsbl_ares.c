@@ -1,8 +1,17 @@
 /* The DNS side of the checker over c-ares 1.18: the only file that
- * includes ares.h. It owns the channel, sends queries, maps c-ares
- * statuses to enum qstat and runs the wait loop: poll the channel's
- * sockets with min(ares_timeout, time left), cancel everything at the
- * deadline. */
+ * includes ares.h. It owns the channel, sends queries (at most
+ * max_inflight at once, the rest queued), maps c-ares statuses to enum
+ * qstat and runs the wait loop: poll the channel's sockets with
+ * min(ares_timeout, time left), cancel everything at the deadline.
+ *
+ * Retries: ARES_FLAG_NOCHECKRESP hands SERVFAIL and REFUSED back at once
+ * (c-ares would otherwise re-send them to every server, tries times). The
+ * per-try timeout shrinks with the number of servers, so a silent first
+ * server in dns.servers costs deadline / (2n + 1) instead of a third of
+ * the deadline; and a round trip in which nothing came back before that
+ * while later answers did (the first server is silent, the next answered)
+ * moves the first server to the end, so the next checks ask a live one
+ * first. */
 #include <ares.h>
 #include <errno.h>
 #include <poll.h>
@@ -10,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config.h"
 #include "core/log.h"
 #include "internal/dnsbl_internal.h"
 
@@ -21,6 +31,9 @@
 
 struct dnsbl_net {
 	ares_channel ch;
+	char servers[CONFIG_TEXT_MAX];    /* current order; "" = the system's */
+	unsigned nservers;
+	unsigned per_try_ms;
 	int ares_inited;
 	size_t nsocks;
 	struct pollfd socks[DNSBL_SOCKS_MAX];
@@ -51,6 +64,15 @@ static void sock_state_cb(void *data, ares_socket_t fd, int readable, int writab
 	net->socks[i].revents = 0;
 }
 
+/* Number of servers in a "host:port,..." list (1 for the system's). */
+static unsigned count_servers(const char *servers)
+{
+	unsigned n = 1;
+	for (const char *p = servers; p != NULL && *p; p++)
+		n += *p == ',';
+	return n;
+}
+
 enum perr dnsbl_net_new(struct dnsbl_checker *chk, const char *servers, char *errbuf,
 			size_t errlen)
 {
@@ -64,13 +86,20 @@ enum perr dnsbl_net_new(struct dnsbl_checker *chk, const char *servers, char *er
 	}
 	net->ares_inited = 1;
 
-	/* Per-try timeout: a third of the deadline, so a lost UDP packet is
-	 * retried once or twice before the deadline cancels it. */
+	/* Per-try timeout: with one server a third of the deadline, so a lost
+	 * UDP packet is retried once or twice before the deadline cancels it;
+	 * with n servers deadline / (2n + 1), so a silent server is passed
+	 * over (c-ares tries each server in turn) well before the deadline. */
+	unsigned nservers = count_servers(servers);
+	unsigned per_try = chk->timeout_ms / (nservers > 1 ? 2 * nservers + 1 : DNSBL_TRIES);
 	struct ares_options opts;
 	memset(&opts, 0, sizeof opts);
 	int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB;
-	opts.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
-	opts.timeout = (int)(chk->timeout_ms / DNSBL_TRIES > 100 ? chk->timeout_ms / DNSBL_TRIES : 100);
+	opts.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_NOCHECKRESP;
+	opts.timeout = (int)(per_try > 100 ? per_try : 100);
+	net->per_try_ms = (unsigned)opts.timeout;
+	net->nservers = servers != NULL && *servers ? nservers : 1;
+	snprintf(net->servers, sizeof net->servers, "%s", servers ? servers : "");
 	opts.tries = DNSBL_TRIES;
 	opts.sock_state_cb = sock_state_cb;
 	opts.sock_state_cb_data = net;
@@ -118,6 +147,18 @@ static void set_status(struct query *q, int status)
 	case ARES_ECANCELLED:
 		q->status = QS_CANCELLED;
 		break;
+	case ARES_ESERVFAIL:
+		q->status = QS_ERROR;
+		q->err = "SERVFAIL: the resolver got no usable answer from the list's servers";
+		break;
+	case ARES_EREFUSED:
+		q->status = QS_ERROR;
+		q->err = "REFUSED: the DNS server in dns.servers refuses to answer this portal";
+		break;
+	case ARES_ECONNREFUSED:
+		q->status = QS_ERROR;
+		q->err = "no DNS server: nothing answers at dns.servers (connection refused)";
+		break;
 	default:
 		q->status = QS_ERROR;
 		q->err = ares_strerror(status);
@@ -130,6 +171,7 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
 	struct query *q = arg;
 	(void)timeouts;
 	q->b->pending--;
+	q->b->inflight--;
 	q->done = 1;
 	q->t_done = dnsbl_mono_ms();
 	if (abuf != NULL && alen > 0)
@@ -137,22 +179,49 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
 	if (status == ARES_SUCCESS && q->ans.na == 0 && q->kind != Q_TXT)
 		status = ARES_ENODATA;
 	set_status(q, status);
-	dnsbl_query_done(q);
+	dnsbl_pump(q->b);
+}
+
+/* Hands q (its name valid) to c-ares. */
+static void send_now(struct batch *b, struct query *q)
+{
+	char name[DNS_NAME_MAX + 64];
+	(void)dnsbl_query_name(b->chk, b->chk->lists[q->li], &q->ip, name, sizeof name);
+	q->queued = 0;
+	q->sent = 1;
+	q->t_sent = dnsbl_mono_ms();
+	b->inflight++;
+	ares_query(b->chk->net->ch, name, DNS_CLASS_IN,
+		   q->kind == Q_TXT ? DNS_TYPE_TXT : DNS_TYPE_A, on_answer, q);
 }
 
 void dnsbl_send(struct batch *b, struct query *q, const struct ipaddr *ip)
 {
 	char name[DNS_NAME_MAX + 64];
-	const struct dnsbl_list *l = b->chk->lists[q->li];
-	if (dnsbl_query_name(b->chk, l, ip, name, sizeof name) != 0) {
+	q->ip = *ip;
+	if (dnsbl_query_name(b->chk, b->chk->lists[q->li], ip, name, sizeof name) != 0) {
 		q->done = 1;
 		set_status(q, ARES_EBADNAME);
 		return;
 	}
-	q->sent = 1;
 	b->pending++;
-	ares_query(b->chk->net->ch, name, DNS_CLASS_IN,
-		   q->kind == Q_TXT ? DNS_TYPE_TXT : DNS_TYPE_A, on_answer, q);
+	q->queued = 1;
+	dnsbl_pump(b);
+}
+
+void dnsbl_pump(struct batch *b)
+{
+	/* c-ares may answer from inside ares_query (a failure at once): the
+	 * outer call keeps going, the inner one returns. */
+	if (b->pumping || b->cancelling)
+		return;
+	b->pumping = 1;
+	while (b->inflight < (int)b->chk->max_inflight && b->next_queued < b->nq) {
+		struct query *q = &b->q[b->next_queued++];
+		if (q->queued)
+			send_now(b, q);
+	}
+	b->pumping = 0;
 }
 
 void dnsbl_cancel(struct batch *b)
@@ -190,6 +259,35 @@ static int poll_once(struct dnsbl_net *net, int ms)
 	return 0;
 }
 
+/* Moves the first server of dns.servers to the end when this round trip
+ * says it is silent: no answer came within one try, later ones did. */
+static void learn_servers(struct batch *b)
+{
+	struct dnsbl_net *net = b->chk->net;
+	size_t fast = 0, slow = 0;
+	if (net->nservers < 2)
+		return;
+	for (size_t i = 0; i < b->nq; i++) {
+		const struct query *q = &b->q[i];
+		if (!q->sent || !q->done || q->status == QS_TIMEOUT || q->status == QS_CANCELLED)
+			continue;
+		if (q->t_done - q->t_sent < (int64_t)net->per_try_ms)
+			fast++;
+		else
+			slow++;
+	}
+	const char *comma = strchr(net->servers, ',');
+	if (fast > 0 || slow == 0 || comma == NULL)
+		return;
+	char next[sizeof net->servers];
+	snprintf(next, sizeof next, "%s,%.*s", comma + 1, (int)(comma - net->servers), net->servers);
+	if (ares_set_servers_ports_csv(net->ch, next) == ARES_SUCCESS) {
+		log_event(LOG_WARN, NULL, "dnsbl: DNS server %.*s did not answer: asked last from now on",
+			  (int)(comma - net->servers), net->servers);
+		snprintf(net->servers, sizeof net->servers, "%s", next);
+	}
+}
+
 void dnsbl_wait(struct batch *b, int64_t deadline)
 {
 	struct dnsbl_net *net = b->chk->net;
@@ -206,4 +304,5 @@ void dnsbl_wait(struct batch *b, int64_t deadline)
 	}
 	if (b->pending > 0)
 		dnsbl_cancel(b);
+	learn_servers(b);
 }

@@ -1,8 +1,11 @@
 /* The checker's use of the SQLite answer cache (store/store_dnsbl.h):
  * definite answers (listed, clean) are kept for their DNS TTL, bounded by
- * dns.cache_max_seconds. */
+ * dns.cache_max_seconds, and one lookup per address at a time: a worker
+ * that finds another one asking the lists for the same address waits for
+ * its answers (a marker row in dnsbl_inflight) instead of asking again. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal/dnsbl_internal.h"
 #include "store/store_dnsbl.h"
@@ -89,4 +92,37 @@ void dnsbl_cache_write(struct dnsbl_checker *chk, const char *ip, const struct d
 	c.checked_at = now;
 	c.expires_at = now + (res->ttl < chk->cache_max_s ? res->ttl : chk->cache_max_s);
 	(void)store_dnsbl_cache_put(chk->store, res->list->zone, ip, &c);
+}
+
+/* Unix time in milliseconds (markers are compared across processes). */
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int dnsbl_coalesce_claim(struct dnsbl_checker *chk, const char *ip, int64_t deadline)
+{
+	if (chk->store == NULL)
+		return 0;
+	/* A marker older than a whole check belongs to a worker that died. */
+	int64_t stale = (int64_t)chk->timeout_ms + 1000;
+	for (;;) {
+		enum perr rc = store_dnsbl_inflight_claim(chk->store, ip, wall_ms(), stale);
+		if (rc == PERR_OK)
+			return 1;
+		if (rc != PERR_LIMITED || dnsbl_mono_ms() + DNSBL_COALESCE_POLL_MS >= deadline)
+			return 0;
+		/* Another worker asks the lists for ip right now: its answers
+		 * land in the cache when it is done. */
+		struct timespec ts = { 0, DNSBL_COALESCE_POLL_MS * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+}
+
+void dnsbl_coalesce_release(struct dnsbl_checker *chk, const char *ip)
+{
+	if (chk->store != NULL)
+		(void)store_dnsbl_inflight_release(chk->store, ip);
 }

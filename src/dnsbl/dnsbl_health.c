@@ -171,6 +171,7 @@ void dnsbl_record_health(struct batch *b)
 			continue;   /* no verdict: keep what we had */
 		}
 		h->checked_at = now;
+		b->proven[q->li][dnsbl_fam_index(q->family)] = h->state;
 		save_health(chk, l, q->family, h);
 	}
 }
@@ -192,7 +193,9 @@ int dnsbl_health(const struct dnsbl_checker *chk, size_t i, int family,
 
 enum perr dnsbl_health_refresh(struct dnsbl_checker *chk)
 {
-	struct batch b = { .chk = chk, .cap = chk->nlists * 4 };
+	struct batch b;
+	dnsbl_batch_init(&b, chk);
+	b.cap = chk->nlists * 4;
 	b.q = calloc(b.cap, sizeof *b.q);
 	if (b.q == NULL)
 		return PERR_NOMEM;

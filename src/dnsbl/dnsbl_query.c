@@ -1,6 +1,6 @@
 /* Building DNSBL queries: names (plain or Spamhaus DQS), the batch's
- * query table, the shape of an answer (listed or refused) and the TXT
- * follow-up of a listing. No c-ares here. */
+ * query table and the shape of an answer (listed or refused). No c-ares
+ * here. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,6 +45,14 @@ int dnsbl_query_name(const struct dnsbl_checker *chk, const struct dnsbl_list *l
 	return n > 0 && (size_t)n < len && n <= DNS_NAME_MAX ? 0 : -1;
 }
 
+void dnsbl_batch_init(struct batch *b, struct dnsbl_checker *chk)
+{
+	memset(b, 0, sizeof *b);
+	b->chk = chk;
+	for (size_t i = 0; i < LIMIT_DNS_LISTS_MAX; i++)
+		b->proven[i][0] = b->proven[i][1] = HEALTH_UNKNOWN;
+}
+
 struct query *dnsbl_new_query(struct batch *b, enum qkind kind, size_t li)
 {
 	if (b->nq == b->cap)
@@ -71,19 +79,7 @@ int dnsbl_answer_listed(const struct dnsbl_list *l, const struct dnsbl_answer *a
 	return listed && !*refused;
 }
 
-void dnsbl_query_done(struct query *q)
+int dnsbl_query_family(const struct query *q)
 {
-	struct batch *b = q->b;
-	if (q->kind != Q_A || q->status != QS_OK || b->cancelling)
-		return;
-	const struct dnsbl_list *l = b->chk->lists[q->li];
-	int refused;
-	if (!l->txt || !dnsbl_answer_listed(l, &q->ans, &refused))
-		return;
-	struct query *t = dnsbl_new_query(b, Q_TXT, q->li);
-	if (t == NULL)
-		return;
-	t->res = q->res;
-	t->ip = q->ip;
-	dnsbl_send(b, t, &q->ip);
+	return q->kind == Q_POS || q->kind == Q_NEG ? q->family : q->ip.family;
 }

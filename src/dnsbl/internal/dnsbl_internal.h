@@ -5,7 +5,8 @@
  *   dnsbl_query.c  query names, the batch's query table, answer shapes
  *   dnsbl_judge.c  turning answers into results
  *   dnsbl_health.c RFC 5782 test points and list health
- *   dnsbl_cache.c  the SQLite answer cache glue
+ *   dnsbl_cache.c  the SQLite answer cache glue, one lookup per address
+ *   dnsbl_live.c   learning from live failures (back-off), query budgets
  *   dnsbl_json.c   JSON output */
 #ifndef PORTAL_DNSBL_INTERNAL_H
 #define PORTAL_DNSBL_INTERNAL_H
@@ -17,12 +18,25 @@
 
 #define DNS_NAME_MAX 253
 #define DNSBL_HEALTH_DEFAULT_S 3600
+#define DNSBL_INFLIGHT_DEFAULT 64
+#define DNSBL_BACKOFF_AFTER_DEFAULT 3
+#define DNSBL_BACKOFF_S_DEFAULT 300
+#define DNSBL_BACKOFF_MAX_SHIFT 4      /* back-off grows to 16 times the first */
+#define DNSBL_BUDGET_STOP_PCT 95       /* stop asking at 95% of a daily budget */
+#define DNSBL_COALESCE_POLL_MS 20    /* wait step on another worker's lookup */
 
 enum health_state { HEALTH_UNKNOWN = -1, HEALTH_BAD = 0, HEALTH_OK = 1 };
 
 struct health {
 	int state;                        /* enum health_state */
 	int64_t checked_at;
+	char detail[DNSBL_DETAIL_MAX];
+};
+
+/* Live failures of one list and family (memory copy of the store's). */
+struct livefail {
+	unsigned fails;                   /* consecutive checks without any answer */
+	int64_t skip_until;               /* back-off: not asked before (unix s) */
 	char detail[DNSBL_DETAIL_MAX];
 };
 
@@ -41,6 +55,13 @@ struct dnsbl_checker {
 	unsigned health_interval_s;
 	struct store *store;
 	int64_t pruned_at;          /* last cache prune (at most once a minute) */
+	unsigned max_inflight;
+	unsigned backoff_after, backoff_s;
+	int coalesce;
+	struct livefail live[LIMIT_DNS_LISTS_MAX][2];
+	int64_t budget[LIMIT_DNS_LISTS_MAX];     /* queries a day; 0 = no budget */
+	int64_t used[LIMIT_DNS_LISTS_MAX];       /* without a store: today's count */
+	int64_t used_day;                        /* the UTC day of used[] */
 };
 
 enum qkind { Q_A, Q_TXT, Q_POS, Q_NEG };
@@ -64,19 +85,29 @@ struct query {
 	struct dnsbl_result *res;   /* check queries: where the verdict goes */
 	struct ipaddr ip;           /* check queries: the address (for TXT) */
 	int sent, done;
+	int queued;                 /* waits for a free slot (max_inflight) */
 	enum qstat status;
 	const char *err;            /* QS_ERROR: static text of the failure */
 	struct dnsbl_answer ans;
-	int64_t t_done;
+	int64_t t_sent, t_done;
 };
 
 struct batch {
 	struct dnsbl_checker *chk;
 	struct query *q;
 	size_t nq, cap;
-	int pending;
+	int pending;                /* queries not done: in flight or queued */
+	int inflight;               /* sent and not answered */
 	int cancelling;
+	int pumping;                /* dnsbl_pump is running (no re-entry) */
+	size_t next_queued;         /* first query that may still be queued */
 	int64_t t0;
+	/* per list and family: why it is not asked (NULL = asked), and the
+	 * outcome of its test points in this round trip (enum health_state) */
+	const char *skip[LIMIT_DNS_LISTS_MAX][2];
+	int proven[LIMIT_DNS_LISTS_MAX][2];
+	int asked[LIMIT_DNS_LISTS_MAX][2];      /* 1 = a check query was sent */
+	char skip_text[LIMIT_DNS_LISTS_MAX][2][DNSBL_DETAIL_MAX];
 };
 
 /* dnsbl_ares.c: creates chk->net pointed at servers ("" = system). Returns
@@ -85,14 +116,18 @@ enum perr dnsbl_net_new(struct dnsbl_checker *chk, const char *servers, char *er
 			size_t errlen);
 /* Frees chk->net (NULL is fine). */
 void dnsbl_net_free(struct dnsbl_net *net);
-/* Sends q for ip (the name built by dnsbl_query_name); a name too long for
- * DNS makes q done with QS_ERROR at once. */
+/* Sends q for ip (the name built by dnsbl_query_name), or queues it while
+ * max_inflight queries are in flight; a name too long for DNS makes q
+ * done with QS_ERROR at once. */
 void dnsbl_send(struct batch *b, struct query *q, const struct ipaddr *ip);
 /* Runs the channel until nothing is pending or deadline (mono ms) passes,
  * then cancels what is left (QS_CANCELLED). */
 void dnsbl_wait(struct batch *b, int64_t deadline);
 /* Cancels every query in flight (their callbacks run at once). */
 void dnsbl_cancel(struct batch *b);
+
+/* Sends queued queries while there is room (called as answers arrive). */
+void dnsbl_pump(struct batch *b);
 
 /* dnsbl_query.c */
 int64_t dnsbl_mono_ms(void);
@@ -103,12 +138,14 @@ int dnsbl_dqs_key_valid(const char *k);
 /* The query name of list l for ip; 0, or -1 when too long for DNS. */
 int dnsbl_query_name(const struct dnsbl_checker *chk, const struct dnsbl_list *l,
 		     const struct ipaddr *ip, char *buf, size_t len);
+/* Empties b for chk (no verdicts yet). */
+void dnsbl_batch_init(struct batch *b, struct dnsbl_checker *chk);
 /* The next free query of b (zeroed, QS_TIMEOUT), or NULL when b is full. */
 struct query *dnsbl_new_query(struct batch *b, enum qkind kind, size_t li);
 /* 1 when the answer lists; *refused set when any code is a refusal. */
 int dnsbl_answer_listed(const struct dnsbl_list *l, const struct dnsbl_answer *a, int *refused);
-/* Called by dnsbl_ares.c when q got its outcome: sends follow-ups (TXT). */
-void dnsbl_query_done(struct query *q);
+/* Family of the address q asks about (4 or 6). */
+int dnsbl_query_family(const struct query *q);
 
 /* dnsbl_judge.c */
 void dnsbl_set_listed(struct dnsbl_result *res);
@@ -126,7 +163,8 @@ int dnsbl_health_fresh(struct dnsbl_checker *chk, size_t i, int family, int64_t 
 int dnsbl_needs_test(const struct dnsbl_checker *chk, size_t i, int family);
 /* Adds and sends the two test-point queries of list i. */
 void dnsbl_add_health_queries(struct batch *b, size_t i, int family);
-/* Turns the batch's test-point answers into health records. */
+/* Turns the batch's test-point answers into health records and
+ * b->proven[][]. */
 void dnsbl_record_health(struct batch *b);
 
 /* dnsbl_cache.c */
@@ -138,5 +176,23 @@ int dnsbl_cacheable(const struct dnsbl_checker *chk, const struct dnsbl_result *
 /* Stores res (when cacheable) for ip. */
 void dnsbl_cache_write(struct dnsbl_checker *chk, const char *ip, const struct dnsbl_result *res,
 		       int64_t now);
+/* One lookup per address: when another worker is looking up ip right now,
+ * waits (until deadline, mono ms) for its marker to go, then returns 0;
+ * claims ip for this caller and returns 1 when nobody else has it. */
+int dnsbl_coalesce_claim(struct dnsbl_checker *chk, const char *ip, int64_t deadline);
+void dnsbl_coalesce_release(struct dnsbl_checker *chk, const char *ip);
+
+/* dnsbl_live.c */
+/* Parses "zone=N,..." into chk->budget[]; 0, or -1 with errbuf filled. */
+int dnsbl_budgets_parse(struct dnsbl_checker *chk, const char *spec, char *errbuf, size_t errlen);
+/* Fills b->skip[][] for lists in back-off or near their budget (nq_per_list:
+ * queries one list will need in this batch). */
+void dnsbl_live_plan(struct batch *b, int64_t now, size_t nq_per_list);
+/* After the round trip: counts queries against budgets, and failures
+ * (no answer at all) towards back-off. */
+void dnsbl_live_record(struct batch *b, int64_t now);
+/* Back-off state of list i for family: 1 skipped (detail, *until), else 0. */
+int dnsbl_backoff_state(const struct dnsbl_checker *chk, size_t i, int family, char *detail,
+			size_t len, int64_t *until);
 
 #endif
