@@ -117,6 +117,8 @@ struct dnsbl_result {
 	char meaning[DNSBL_MEANING_MAX];     /* decoded codes, or why there is no verdict */
 	enum dnsbl_severity severity;        /* DNSBL_SEV_NONE unless listed */
 	int policy;                          /* a policy listing, not a spam verdict */
+	int self_service;                    /* the listed party can delist itself (for
+	                                        a listing: every listed code allows it) */
 	char txt[DNSBL_TXT_MAX];             /* the list's TXT reason (listed only) */
 	unsigned ttl;                        /* seconds the answer stays valid */
 	unsigned ms;                         /* time to the answer; 0 from cache */

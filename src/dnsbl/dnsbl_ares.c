@@ -166,6 +166,7 @@ static void set_status(struct query *q, int status)
 	}
 }
 
+/* c-ares callback of every query: records the outcome, lets the queue move. */
 static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
 	struct query *q = arg;

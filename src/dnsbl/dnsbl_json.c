@@ -34,7 +34,8 @@ static json_t *result_json(const struct dnsbl_result *res)
 	    set(o, "policy", json_boolean(res->policy)) || set(o, "cached", json_boolean(res->cached)) ||
 	    set(o, "lookup_url", json_string(res->lookup_url)) ||
 	    set(o, "duration", json_string(l->duration)) ||
-	    set(o, "self_service", json_boolean(l->self_service))) {
+	    set(o, "self_service", json_boolean(res->status == DNSBL_LISTED ? res->self_service
+										  : l->self_service))) {
 		json_decref(o);
 		return NULL;
 	}

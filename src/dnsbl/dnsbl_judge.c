@@ -30,6 +30,7 @@ void dnsbl_set_listed(struct dnsbl_result *res)
 	res->status = DNSBL_LISTED;
 	dnsbl_decode(res->list, res->codes, res->ncodes, res->meaning, sizeof res->meaning,
 		     &res->severity, &res->policy);
+	res->self_service = dnsbl_codes_self_service(res->list, res->codes, res->ncodes);
 }
 
 /* A successful A answer: listed (with its TXT), or refused. */

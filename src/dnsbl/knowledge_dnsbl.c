@@ -171,6 +171,8 @@ static int load_codes(HDF *node, struct dnsbl_list *l, char *errbuf, size_t errl
 		}
 		if (get_flag(c, "policy", code->severity == DNSBL_SEV_POLICY, &code->policy,
 			     l->key, errbuf, errlen) != 0 ||
+		    get_flag(c, "self_service", l->self_service, &code->self_service,
+			     l->key, errbuf, errlen) != 0 ||
 		    get_text(c, "meaning", code->meaning, sizeof code->meaning, l->key,
 			     errbuf, errlen) != 0)
 			return -1;
@@ -395,6 +397,25 @@ void dnsbl_decode(const struct dnsbl_list *l, const uint32_t *codes, size_t ncod
 	}
 	*severity = sev;
 	*policy = l->policy || all_policy;
+}
+
+int dnsbl_codes_self_service(const struct dnsbl_list *l, const uint32_t *codes, size_t ncodes)
+{
+	int self = ncodes > 0;
+	for (size_t i = 0; i < ncodes; i++) {
+		int found = 0;
+		for (size_t k = 0; k < l->ncodes; k++) {
+			const struct dnsbl_code *c = &l->codes[k];
+			if (l->bitmask ? ((codes[i] >> 24) == 127 && (codes[i] & 0xff & c->value))
+				       : codes[i] == c->value) {
+				found = 1;
+				self &= c->self_service;
+			}
+		}
+		if (!found)
+			self &= l->self_service;
+	}
+	return self;
 }
 
 void dnsbl_build_url(const char *pattern, const char *ip, char *out, size_t outlen)

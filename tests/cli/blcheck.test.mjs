@@ -186,13 +186,14 @@ test('IPv6: nibble queries to IPv6 lists only; ::ffff:a.b.c.d stays IPv6', HANG,
   const r = await run(['--allow-reserved', '--json', '2001:db8::2', '2001:db8::1', '::ffff:192.0.2.2']);
   assert.equal(r.code, 1, r.stderr);
   const [a, b, c] = lines(r.stdout);
-  assert.deepEqual(a.results.map((x) => x.zone), ['zen.spamhaus.org', 'dnsbl.dronebl.org']);
+  assert.deepEqual(a.results.map((x) => x.zone), ['zen.spamhaus.org', 'all.s5h.net', 'dnsbl.dronebl.org']);
   assert.match(a.note, /do not check IPv6/);
+  assert.equal(byZone(a)['all.s5h.net'].status, 'listed', 's5h answers IPv6 (catalogue: ipv6 = 1)');
   assert.equal(byZone(a)['zen.spamhaus.org'].status, 'listed');
   assert.match(byZone(a)['zen.spamhaus.org'].txt, /IPv6 listed in SBL: 2001:db8::2/);
   assert.ok(b.results.every((x) => x.status === 'clean'));
   assert.equal(c.ip, '::ffff:192.0.2.2');
-  assert.deepEqual(c.results.map((x) => x.zone), ['zen.spamhaus.org', 'dnsbl.dronebl.org']);
+  assert.deepEqual(c.results.map((x) => x.zone), ['zen.spamhaus.org', 'all.s5h.net', 'dnsbl.dronebl.org']);
 });
 
 // A UDP socket that counts what it receives, as a --server that must stay silent.

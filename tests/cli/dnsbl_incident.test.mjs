@@ -246,3 +246,14 @@ test('one lookup per address: concurrent checks of the same IP ask the lists onc
   assert.equal(sql(db, "SELECT queries FROM dnsbl_budget WHERE zone = 'bl.spamcop.net'"), '4');
   assert.equal(sql(db, 'SELECT count(*) FROM dnsbl_inflight'), '0', 'no marker left behind');
 });
+
+test('catalogue: ZEN delisting is self-service for CSS/XBL/PBL, not when SBL is listed', HANG, async () => {
+  const [sbl, css] = await check(['--lists', 'zen.spamhaus.org', '192.0.2.2', '192.0.2.3']);
+  assert.equal(sbl.results[0].status, 'listed');
+  assert.equal(sbl.results[0].self_service, false, 'SBL (127.0.0.2): only the ISP can ask the SBL team');
+  assert.match(sbl.results[0].meaning, /only the network's provider \(ISP\) can ask/);
+  assert.equal(css.results[0].status, 'listed');
+  assert.equal(css.results[0].self_service, true, 'CSS (127.0.0.3): removal in the Spamhaus checker');
+  const [clean] = await check(['--lists', 'zen.spamhaus.org', '192.0.2.1']);
+  assert.equal(clean.results[0].self_service, true, 'unlisted rows keep the list-level flag');
+});
