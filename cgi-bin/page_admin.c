@@ -356,21 +356,28 @@ static enum perr fill_lists(struct dash *d)
 		for (int family = 4; family <= 6; family += 2) {
 			if (family == 6 && !l->ipv6)
 				continue;
-			struct store_dnsbl_health h;
+			struct store_dnsbl_health h = { 0 };
 			const char *state = "unknown", *detail = "";
-			char when[40] = "-";
+			char when[40] = "-", skipped[STORE_DNSBL_DETAIL_LEN + 64];
 			enum perr rc = PERR_NOT_FOUND;
 			if (!l->test) {
 				state = "untested";
 				detail = "this list publishes no RFC 5782 test points";
 			} else if ((rc = store_dnsbl_health_get(d->req->app->store, l->zone, family, &h)) == PERR_OK) {
-				state = h.ok ? "ok" : "untrusted";
+				state = h.checked_at == 0 ? "unknown" : h.ok ? "ok" : "untrusted";
 				detail = h.detail;
 				admin_time_text(h.checked_at, when, sizeof when);
 			} else if (rc != PERR_NOT_FOUND) {
 				return rc;
 			}
-			bad += strcmp(state, "untrusted") == 0;
+			/* a list in back-off is not asked at all: that outranks "ok" */
+			if (rc == PERR_OK && h.skip_until > (int64_t)time(NULL)) {
+				state = "skipped";
+				snprintf(skipped, sizeof skipped,
+					 "not asked: no answer in %u checks in a row (%s)", h.fails, h.fail_detail);
+				detail = skipped;
+			}
+			bad += strcmp(state, "untrusted") == 0 || strcmp(state, "skipped") == 0;
 			setk(d->v, l->zone, "admin.lists.%d.zone", row);
 			setk(d->v, l->name, "admin.lists.%d.name", row);
 			setki(d->v, family, "admin.lists.%d.family", row);

@@ -5,7 +5,7 @@ set -eu
 BUILD="make gcc libc6-dev clang pkg-config libfcgi-dev clearsilver-dev libc-ares-dev libsqlite3-dev sqlite3
  libsodium-dev libjansson-dev libpcre2-dev libgmime-3.0-dev zlib1g-dev"
 RUN="nginx-light"
-TEST="libcmocka-dev rbldnsd postfix-sqlite apache2 chromium nodejs npm libclang-rt-14-dev
+TEST="libcmocka-dev rbldnsd unbound postfix-sqlite apache2 chromium nodejs npm libclang-rt-14-dev
  wrk procps iproute2 curl fonts-dejavu-core ca-certificates openssl systemd"
 BENCH="libsisimai-perl rblcheck hyperfine"
 

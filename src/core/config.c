@@ -24,6 +24,9 @@ static void set_defaults(struct config *cfg)
 	cfg->dns_timeout_ms = LIMIT_DNS_TIMEOUT_MS;
 	cfg->dns_cache_max_s = 3600;
 	cfg->dns_health_interval_s = 3600;
+	cfg->dns_max_inflight = 64;
+	cfg->dns_backoff_after = 3;
+	cfg->dns_backoff_s = 300;
 	cfg->checks_per_minute = 20;
 	cfg->body_limit = LIMIT_BODY_DEFAULT;
 	cfg->bounce_limit = LIMIT_BOUNCE_DEFAULT;
@@ -49,6 +52,7 @@ static const struct hdfl_field config_fields[] = {
 	CFG_TEXT("dns.servers", dns_servers),
 	CFG_TEXT("dns.lists", dns_lists),
 	CFG_TEXT("dns.dqs_key", dns_dqs_key),
+	CFG_TEXT("dns.budgets", dns_budgets),
 	CFG_TEXT("site.company", site_company),
 	CFG_TEXT("site.support_url", site_support_url),
 	CFG_TEXT("site.dedicated_url", site_dedicated_url),
@@ -59,6 +63,9 @@ static const struct hdfl_field config_fields[] = {
 	CFG_UINT("dns.allow_reserved", 0, 1, dns_allow_reserved),
 	CFG_UINT("dns.cache_max_seconds", 0, 86400 * 7, dns_cache_max_s),
 	CFG_UINT("dns.health_interval_seconds", 10, 86400 * 7, dns_health_interval_s),
+	CFG_UINT("dns.max_inflight", 1, 4096, dns_max_inflight),
+	CFG_UINT("dns.backoff_after", 1, 1000, dns_backoff_after),
+	CFG_UINT("dns.backoff_seconds", 1, 86400, dns_backoff_s),
 	CFG_UINT("checks.per_minute", 0, 100000, checks_per_minute),
 	CFG_SIZE("limits.body_bytes", 1024, LIMIT_BODY_MAX, body_limit),
 	CFG_SIZE("limits.bounce_bytes", 1024, LIMIT_BOUNCE_MAX, bounce_limit),

@@ -23,6 +23,10 @@ struct config {
 	char dns_dqs_key[CONFIG_TEXT_MAX];    /* dns.dqs_key: Spamhaus DQS key, secret */
 	unsigned dns_cache_max_s;             /* dns.cache_max_seconds */
 	unsigned dns_health_interval_s;       /* dns.health_interval_seconds */
+	unsigned dns_max_inflight;            /* dns.max_inflight */
+	unsigned dns_backoff_after;           /* dns.backoff_after */
+	unsigned dns_backoff_s;               /* dns.backoff_seconds */
+	char dns_budgets[CONFIG_LIST_MAX];    /* dns.budgets: "zone=N,..." queries a day */
 	unsigned checks_per_minute;           /* checks.per_minute; 0 = unlimited */
 	size_t body_limit;                    /* limits.body_bytes */
 	size_t bounce_limit;                  /* limits.bounce_bytes */

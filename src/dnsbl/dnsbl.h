@@ -26,19 +26,29 @@
  * refused (the list answered with an error code such as Spamhaus
  * 127.255.255.254, or with an address outside 127.0.0.0/8), untrusted
  * (the answer was listed/clean but the list fails its RFC 5782 self-test:
- * it lists everything, nothing, or answers errors).
+ * it lists everything, nothing, or answers errors), skipped (not asked:
+ * the list is in back-off after failing dns.backoff_after checks in a row,
+ * or its daily query budget from dns.budgets is nearly used).
  *
  * Health: each list is proven with its test points (127.0.0.2 listed,
- * 127.0.0.1 not; ::ffff:7f00:2 / ::ffff:7f00:1 for IPv6 lists). When a
- * list's health is older than health_interval_s, dnsbl_check() sends the
- * test queries together with the check itself (no extra round trip) and
- * records the outcome (in the store when there is one, else in memory).
+ * 127.0.0.1 not; ::ffff:7f00:2 / ::ffff:7f00:1 for IPv6 lists). Whenever
+ * a check asks a list, its test queries are sent in the same round trip,
+ * so a list that turned bad is caught by the very check that would use
+ * it; lists not asked are re-tested when their health is older than
+ * health_interval_s. The outcome is recorded (in the store when there is
+ * one, else in memory). Answers are cached only from a list that passed
+ * its test in the same round trip.
+ *
+ * Politeness: at most max_inflight queries are in flight at once (the
+ * rest wait in a queue), SERVFAIL and REFUSED are not re-sent, A and TXT
+ * are asked together, and per-list daily query counts are kept (in the
+ * store) against the budgets of dns.budgets.
  *
  * Spamhaus DQS: with a dqs_key, lists that have a dqs_zone in the
  * catalogue are queried as <ip>.<key>.<dqs_zone>. The key never appears in
  * results, JSON or logs (TXT answers are scrubbed of it too).
  *
- * Only dnsbl.c includes ares.h. Not thread-safe: one checker per thread. */
+ * Only dnsbl_ares.c includes ares.h. Not thread-safe: one checker per thread. */
 #ifndef PORTAL_DNSBL_H
 #define PORTAL_DNSBL_H
 
@@ -61,10 +71,11 @@ enum dnsbl_status {
 	DNSBL_ERROR,
 	DNSBL_REFUSED,
 	DNSBL_UNTRUSTED,
+	DNSBL_SKIPPED,
 	DNSBL_STATUS__MAX
 };
 
-/* "listed", "clean", "timeout", "error", "refused", "untrusted". */
+/* "listed", "clean", "timeout", "error", "refused", "untrusted", "skipped". */
 const char *dnsbl_status_str(enum dnsbl_status s);
 
 /* Flags of dnsbl_check(). */
@@ -83,6 +94,11 @@ struct dnsbl_options {
 	unsigned cache_max_s;         /* upper bound of cached answers' life; 0 = no cache */
 	unsigned health_interval_s;   /* re-test lists older than this; 0 = default (3600) */
 	struct store *store;          /* cache + health; NULL = no cache, health in memory */
+	unsigned max_inflight;        /* queries in flight at once; 0 = default (64) */
+	unsigned backoff_after;       /* failing checks in a row before back-off; 0 = default (3) */
+	unsigned backoff_s;           /* first back-off period; 0 = default (300), doubles */
+	const char *budgets;          /* "zone=N,zone=N": daily query budgets; NULL/"" = none */
+	int coalesce;                 /* 1 = wait for another worker's lookup of the same IP */
 };
 
 /* Fills o from the portal configuration (dns.* keys) and the store. The
@@ -101,6 +117,8 @@ struct dnsbl_result {
 	char meaning[DNSBL_MEANING_MAX];     /* decoded codes, or why there is no verdict */
 	enum dnsbl_severity severity;        /* DNSBL_SEV_NONE unless listed */
 	int policy;                          /* a policy listing, not a spam verdict */
+	int self_service;                    /* the listed party can delist itself (for
+	                                        a listing: every listed code allows it) */
 	char txt[DNSBL_TXT_MAX];             /* the list's TXT reason (listed only) */
 	unsigned ttl;                        /* seconds the answer stays valid */
 	unsigned ms;                         /* time to the answer; 0 from cache */

@@ -124,6 +124,7 @@ static const struct hdfl_field code_fields[] = {
 	HDFL_F_ENUM(struct dnsbl_code, "severity", severity, severity_names, DNSBL_SEV_POLICY,
 		    DNSBL_SEV__MAX - 1, HDFL_REQUIRED),
 	HDFL_F_BOOL(struct dnsbl_code, "policy", policy),
+	HDFL_F_BOOL(struct dnsbl_code, "self_service", self_service),
 	HDFL_F_TEXT(struct dnsbl_code, "meaning", meaning, HDFL_REQUIRED),
 };
 
@@ -158,6 +159,7 @@ static enum perr load_codes(const struct hdfl_node *node, struct dnsbl_list *l)
 		struct dnsbl_code *code = &l->codes[l->ncodes];
 		code->severity = DNSBL_SEV_NONE;
 		code->policy = -1;      /* absent: follows the severity */
+		code->self_service = -1; /* absent: the list's */
 		enum perr e = read_code_value(&c, l, code);
 		if (e == PERR_OK)
 			e = hdfl_apply(&c, code_fields, sizeof code_fields / sizeof code_fields[0], code);
@@ -165,6 +167,8 @@ static enum perr load_codes(const struct hdfl_node *node, struct dnsbl_list *l)
 			return e;
 		if (code->policy == -1)
 			code->policy = code->severity == DNSBL_SEV_POLICY;
+		if (code->self_service == -1)
+			code->self_service = l->self_service;
 		l->ncodes++;
 	}
 	return PERR_OK;
@@ -345,6 +349,25 @@ void dnsbl_decode(const struct dnsbl_list *l, const uint32_t *codes, size_t ncod
 	}
 	*severity = sev;
 	*policy = l->policy || all_policy;
+}
+
+int dnsbl_codes_self_service(const struct dnsbl_list *l, const uint32_t *codes, size_t ncodes)
+{
+	int self = ncodes > 0;
+	for (size_t i = 0; i < ncodes; i++) {
+		int found = 0;
+		for (size_t k = 0; k < l->ncodes; k++) {
+			const struct dnsbl_code *c = &l->codes[k];
+			if (l->bitmask ? ((codes[i] >> 24) == 127 && (codes[i] & 0xff & c->value))
+				       : codes[i] == c->value) {
+				found = 1;
+				self &= c->self_service;
+			}
+		}
+		if (!found)
+			self &= l->self_service;
+	}
+	return self;
 }
 
 void dnsbl_build_url(const char *pattern, const char *ip, char *out, size_t outlen)

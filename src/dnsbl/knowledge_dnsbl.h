@@ -35,6 +35,8 @@ struct dnsbl_code {
 	uint32_t value;        /* 127.0.0.x as host-order IPv4; with bitmask lists the bit */
 	enum dnsbl_severity severity;
 	int policy;
+	int self_service;      /* the listed party can remove this listing itself
+	                          (codes.*.self_service; default: the list's) */
 	char meaning[DNSBL_TEXT_MAX];
 };
 
@@ -109,6 +111,11 @@ int dnsbl_code_refused(const struct dnsbl_list *l, uint32_t code);
 
 /* Builds a URL from l's pattern (delist or lookup) with $IP replaced by
  * the canonical address text. Empty string when there is no pattern. */
+/* 1 when the listed party can remove every listing the codes name
+ * itself (codes the catalogue does not know count as the list's own
+ * self_service). */
+int dnsbl_codes_self_service(const struct dnsbl_list *l, const uint32_t *codes, size_t ncodes);
+
 void dnsbl_build_url(const char *pattern, const char *ip, char *out, size_t outlen);
 
 #endif

@@ -26,7 +26,11 @@ struct store_dnsbl_cached {
 struct store_dnsbl_health {
 	int ok;                                /* 1 passed, 0 failed (untrusted) */
 	char detail[STORE_DNSBL_DETAIL_LEN];   /* why it failed, for people */
-	int64_t checked_at;
+	int64_t checked_at;                    /* 0: never self-tested */
+	/* live failures (read only; written by store_dnsbl_fail_put) */
+	unsigned fails;                        /* consecutive checks without any answer */
+	int64_t skip_until;                    /* back-off: not asked before this */
+	char fail_detail[STORE_DNSBL_DETAIL_LEN];
 };
 
 /* Reads the cached answer of zone for ip (canonical text) that is still
@@ -49,5 +53,28 @@ enum perr store_dnsbl_health_get(struct store *st, const char *zone, int family,
 /* Records the outcome of a self-test. */
 enum perr store_dnsbl_health_put(struct store *st, const char *zone, int family,
 				 const struct store_dnsbl_health *h);
+
+/* Records live failures of zone: fails consecutive failing checks, skip
+ * the list until skip_until (0 = not skipped), detail for people. */
+enum perr store_dnsbl_fail_put(struct store *st, const char *zone, int family, unsigned fails,
+			       int64_t skip_until, const char *detail);
+
+/* Queries sent to zone on UTC day (unix seconds / 86400): *out (0 when none). */
+enum perr store_dnsbl_budget_get(struct store *st, const char *zone, int64_t day, int64_t *out);
+
+/* Adds n queries to zone's count of day. */
+enum perr store_dnsbl_budget_add(struct store *st, const char *zone, int64_t day, int64_t n);
+
+/* Claims the lookup of ip: PERR_OK when this caller now owns it (no marker,
+ * or one older than stale_ms), PERR_LIMITED when another lookup of ip is
+ * in flight. now_ms is unix milliseconds. */
+enum perr store_dnsbl_inflight_claim(struct store *st, const char *ip, int64_t now_ms,
+				     int64_t stale_ms);
+
+/* Ends the claim on ip (the marker row is deleted). */
+enum perr store_dnsbl_inflight_release(struct store *st, const char *ip);
+
+/* 1 when a lookup of ip started at or after since_ms is still in flight. */
+int store_dnsbl_inflight_busy(struct store *st, const char *ip, int64_t since_ms);
 
 #endif

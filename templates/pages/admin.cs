@@ -165,7 +165,7 @@
     <tbody>
     <?cs each:l = admin.lists ?>
     <tr data-zone="<?cs var:l.zone ?>"><td><?cs var:l.name ?><?cs if:l.name != l.zone ?> <span class="muted small"><?cs var:l.zone ?></span><?cs /if ?><?cs if:l.family == 6 ?> <span class="muted small">IPv6</span><?cs /if ?></td>
-      <td><?cs if:l.state == "ok" ?><span class="badge ok">Trusted</span><?cs elif:l.state == "untrusted" ?><span class="badge bad">Untrusted</span><?cs elif:l.state == "untested" ?><span class="badge info">No test points</span><?cs else ?><span class="badge unknown">Not tested yet</span><?cs /if ?><?cs if:l.detail && l.state != "ok" ?><br><span class="muted small"><?cs var:l.detail ?></span><?cs /if ?></td>
+      <td><?cs if:l.state == "ok" ?><span class="badge ok">Trusted</span><?cs elif:l.state == "untrusted" ?><span class="badge bad">Untrusted</span><?cs elif:l.state == "skipped" ?><span class="badge bad">Skipped (not answering)</span><?cs elif:l.state == "untested" ?><span class="badge info">No test points</span><?cs else ?><span class="badge unknown">Not tested yet</span><?cs /if ?><?cs if:l.detail && l.state != "ok" ?><br><span class="muted small"><?cs var:l.detail ?></span><?cs /if ?></td>
       <td><?cs var:l.checked ?></td></tr>
     <?cs /each ?>
     </tbody>

@@ -43,16 +43,23 @@ struct bad_config {
 	const char *lists;
 	const char *key;
 	const char *servers;
+	const char *budgets;
 	const char *message;
 };
 
 static const struct bad_config bad_configs[] = {
-	{ "no.such.list", NULL, NULL, "unknown list no.such.list" },
-	{ "dnsbl.sorbs.net", NULL, NULL, "dead list" },
-	{ "zen.spamhaus.org,bad..zone", NULL, NULL, "not a valid list zone name" },
-	{ " , ,", NULL, NULL, "empty list set" },
-	{ "zen.spamhaus.org", "bad key!", NULL, "dns.dqs_key" },
-	{ "zen.spamhaus.org", NULL, "not a server", "host:port" },
+	{ "no.such.list", NULL, NULL, NULL, "unknown list no.such.list" },
+	{ "dnsbl.sorbs.net", NULL, NULL, NULL, "dead list" },
+	{ "zen.spamhaus.org,bad..zone", NULL, NULL, NULL, "not a valid list zone name" },
+	{ " , ,", NULL, NULL, NULL, "empty list set" },
+	{ "zen.spamhaus.org", "bad key!", NULL, NULL, "dns.dqs_key" },
+	{ "zen.spamhaus.org", NULL, "not a server", NULL, "host:port" },
+	{ "zen.spamhaus.org", NULL, NULL, "zen.spamhaus.org", "is not zone=queries" },
+	{ "zen.spamhaus.org", NULL, NULL, "zen.spamhaus.org=", "is not zone=queries" },
+	{ "zen.spamhaus.org", NULL, NULL, "zen.spamhaus.org=0", "1 to 1000000000" },
+	{ "zen.spamhaus.org", NULL, NULL, "zen.spamhaus.org=-5", "1 to 1000000000" },
+	{ "zen.spamhaus.org", NULL, NULL, "zen.spamhaus.org=12x", "1 to 1000000000" },
+	{ "zen.spamhaus.org", NULL, NULL, "bl.spamcop.net=100", "not one of the lists queried" },
 };
 
 static void test_bad_config(void **state)
@@ -63,6 +70,7 @@ static void test_bad_config(void **state)
 		o.dqs_key = bad_configs[i].key;
 		if (bad_configs[i].servers)
 			o.servers = bad_configs[i].servers;
+		o.budgets = bad_configs[i].budgets;
 		struct dnsbl_checker *chk = NULL;
 		char err[256] = "";
 		assert_int_not_equal(dnsbl_checker_new(cat, &o, &chk, err, sizeof err), PERR_OK);
@@ -141,7 +149,7 @@ static void test_invalid_and_reserved(void **state)
 static void test_names(void **state)
 {
 	(void)state;
-	static const char *const want[] = { "listed", "clean", "timeout", "error", "refused", "untrusted" };
+	static const char *const want[] = { "listed", "clean", "timeout", "error", "refused", "untrusted", "skipped" };
 	for (int i = 0; i < DNSBL_STATUS__MAX; i++)
 		assert_string_equal(dnsbl_status_str((enum dnsbl_status)i), want[i]);
 	assert_string_equal(dnsbl_status_str(DNSBL_STATUS__MAX), "unknown");
