@@ -41,7 +41,9 @@ function lines(stdout) {
   return stdout.slice(0, -1).split('\n').map((l) => JSON.parse(l));
 }
 
-const fixtures = readdirSync(FIX).filter((f) => !f.startsWith('.') && f !== 'README').sort();
+// files only: own/ holds the own corpus (tests/cli/bounce_corpus.test.mjs)
+const fixtures = readdirSync(FIX, { withFileTypes: true })
+  .filter((d) => d.isFile() && !d.name.startsWith('.') && d.name !== 'README').map((d) => d.name).sort();
 
 function checkShape(o, name) {
   for (const f of FIELDS)
