@@ -2,7 +2,6 @@
 #include <stdlib.h>
 
 #include "app.h"
-#include "csrf.h"
 #include "http.h"
 #include "page_cache.h"
 #include "pages.h"

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "limits.h"
 #include "hdf/neo_error.h"
+#include "time_span.h"
 
 #ifndef PORTAL_DATADIR
 #define PORTAL_DATADIR "."
@@ -25,8 +26,8 @@ static void set_defaults(struct config *cfg)
 	copy_text(cfg->db_path, sizeof cfg->db_path, "run/portal.sqlite");
 	copy_text(cfg->datadir, sizeof cfg->datadir, PORTAL_DATADIR);
 	cfg->dns_timeout_ms = LIMIT_DNS_TIMEOUT_MS;
-	cfg->dns_cache_max_s = 3600;
-	cfg->dns_health_interval_s = 3600;
+	cfg->dns_cache_max_s = SECONDS_PER_HOUR;
+	cfg->dns_health_interval_s = SECONDS_PER_HOUR;
 	cfg->checks_per_minute = 20;
 	cfg->body_limit = LIMIT_BODY_DEFAULT;
 	cfg->bounce_limit = LIMIT_BOUNCE_DEFAULT;
@@ -83,13 +84,13 @@ struct uint_key {
 static const struct uint_key uint_keys[] = {
 	UINT_FIELD("dns.timeout_ms", 50, LIMIT_DNS_TIMEOUT_MAX, dns_timeout_ms),
 	UINT_FIELD("dns.allow_reserved", 0, 1, dns_allow_reserved),
-	UINT_FIELD("dns.cache_max_seconds", 0, 86400 * 7, dns_cache_max_s),
-	UINT_FIELD("dns.health_interval_seconds", 10, 86400 * 7, dns_health_interval_s),
+	UINT_FIELD("dns.cache_max_seconds", 0, SECONDS_PER_WEEK, dns_cache_max_s),
+	UINT_FIELD("dns.health_interval_seconds", 10, SECONDS_PER_WEEK, dns_health_interval_s),
 	UINT_FIELD("checks.per_minute", 0, 100000, checks_per_minute),
 	SIZE_FIELD("limits.body_bytes", 1024, LIMIT_BODY_MAX, body_limit),
 	SIZE_FIELD("limits.bounce_bytes", 1024, LIMIT_BOUNCE_MAX, bounce_limit),
 	UINT_FIELD("reports.retention_days", 1, 36500, retention_days),
-	UINT_FIELD("auth.session_hours", 1, 24 * 90, session_hours),
+	UINT_FIELD("auth.session_hours", 1, HOURS_PER_DAY * 90, session_hours),
 	UINT_FIELD("demo.seed", 0, 1, demo_seed),
 	UINT_FIELD("site.behind_tls", 0, 1, trust_proxy_tls),
 };

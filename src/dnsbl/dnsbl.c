@@ -20,10 +20,11 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "store/store_dnsbl.h"
+#include "core/time_span.h"
 
 #define DNSBL_SOCKS_MAX 64
 #define DNSBL_TRIES 3
-#define DNSBL_HEALTH_DEFAULT_S 3600
+#define DNSBL_HEALTH_DEFAULT_S SECONDS_PER_HOUR
 #define DNS_NAME_MAX 253
 #define DNS_CLASS_IN 1
 #define DNS_TYPE_A 1
@@ -940,7 +941,7 @@ enum perr dnsbl_check_many(struct dnsbl_checker *chk, const char *const *ips, si
 			apply_health(chk, res, li, r->family);
 		}
 	}
-	if (chk->store != NULL && chk->cache_max_s > 0 && now - chk->pruned_at >= 60) {
+	if (chk->store != NULL && chk->cache_max_s > 0 && now - chk->pruned_at >= SECONDS_PER_MINUTE) {
 		if (!writing)
 			writing = store_begin(chk->store) == PERR_OK;
 		(void)store_dnsbl_cache_prune(chk->store, now);
