@@ -426,15 +426,20 @@ void http_send_page(struct request *req, int status, enum page page, struct view
 
 void http_send_json(struct request *req, int status, json_t *doc)
 {
+	http_send_json_with(req, status, NULL, doc);
+}
+
+void http_send_json_with(struct request *req, int status, const char *extra_headers, json_t *doc)
+{
 	char *s = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 	json_decref(doc);
 	if (s == NULL) {
-		http_send(req, 500, "application/json", NULL, "{\"error\":\"internal error\"}", 26);
+		/* out of memory: the one answer that cannot be built with jansson */
+		static const char oom[] = "{\"error\":\"internal error\"}";
+		http_send(req, 500, "application/json", NULL, oom, sizeof oom - 1);
 		return;
 	}
-	size_t len = strlen(s);
-	s[len] = '\0';
-	http_send(req, status, "application/json", NULL, s, len);
+	http_send(req, status, "application/json", extra_headers, s, strlen(s));
 	free(s);
 }
 

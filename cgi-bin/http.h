@@ -100,6 +100,8 @@ void http_send_head(struct request *req, int status, const char *content_type,
 		    const char *extra_headers);
 int http_write(struct request *req, const char *buf, size_t len);
 void http_send_json(struct request *req, int status, json_t *doc);   /* steals doc */
+/* The same with extra header lines (e.g. "Retry-After: 30\r\n"). */
+void http_send_json_with(struct request *req, int status, const char *extra_headers, json_t *doc);
 void http_send_json_error(struct request *req, int status, const char *message);
 void http_redirect(struct request *req, const char *location);      /* 303 */
 /* The one error page: status text, the reference id, never request data. */

@@ -49,12 +49,8 @@ static void too_many(struct request *req, int retry_after, int json)
 	char hdr[64];
 	snprintf(hdr, sizeof hdr, "Retry-After: %d\r\n", retry_after);
 	if (json) {
-		json_t *doc = json_pack("{s:s, s:i}", "error", "too many checks from your address; try again later",
-					"retry_after", retry_after);
-		char *s = json_dumps(doc, JSON_COMPACT);
-		json_decref(doc);
-		http_send(req, 429, "application/json", hdr, s ? s : "{}", s ? strlen(s) : 2);
-		free(s);
+		http_send_json_with(req, 429, hdr, json_pack("{s:s, s:i}", "error",
+				    "too many checks from your address; try again later", "retry_after", retry_after));
 		return;
 	}
 	http_send_error_with(req, 429, hdr);
