@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "admin_link.h"
+#include "core/time_span.h"
 
 /* Appends s percent-encoded; returns the new offset (len when full). */
 static size_t put_encoded(char *buf, size_t len, size_t off, const char *s)
@@ -61,7 +62,7 @@ void admin_link_build(char *buf, size_t len, const char *path, const struct admi
 
 void admin_day_text(long long day, char *buf, size_t len)
 {
-	time_t t = (time_t)(day * 86400);
+	time_t t = (time_t)(day * SECONDS_PER_DAY);
 	struct tm tm;
 	if (gmtime_r(&t, &tm) == NULL || strftime(buf, len, "%Y-%m-%d", &tm) == 0)
 		snprintf(buf, len, "?");
@@ -79,12 +80,12 @@ void admin_span_text(long long s, char *buf, size_t len)
 {
 	if (s < 0)
 		s = 0;
-	if (s >= 2 * 86400)
-		snprintf(buf, len, "%lld days", s / 86400);
-	else if (s >= 2 * 3600)
-		snprintf(buf, len, "%lld hours", s / 3600);
+	if (s >= 2 * SECONDS_PER_DAY)
+		snprintf(buf, len, "%lld days", s / SECONDS_PER_DAY);
+	else if (s >= 2 * SECONDS_PER_HOUR)
+		snprintf(buf, len, "%lld hours", s / SECONDS_PER_HOUR);
 	else if (s >= 120)
-		snprintf(buf, len, "%lld minutes", s / 60);
+		snprintf(buf, len, "%lld minutes", s / SECONDS_PER_MINUTE);
 	else
 		snprintf(buf, len, "%lld second%s", s, s == 1 ? "" : "s");
 }
@@ -104,6 +105,6 @@ int admin_parse_day(const char *s, long long *day)
 		return 0;   /* timegm normalised it: the date does not exist */
 	if (t < 0)
 		return 0;
-	*day = (long long)t / 86400;
+	*day = (long long)t / SECONDS_PER_DAY;
 	return 1;
 }

@@ -1,25 +1,15 @@
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/token.h"
 #include "csrf.h"
 #include "http.h"
-#include "session.h"
 
 #define CSRF_BYTES 32
-#define CSRF_CHARS 43   /* 32 bytes as unpadded base64url */
+#define CSRF_CHARS TOKEN_CHARS(CSRF_BYTES)   /* 43 */
 #define CSRF_COOKIE "csrf"
 
-void csrf_random_token(char *buf, size_t buflen, size_t nbytes)
-{
-	unsigned char raw[64];
-	if (nbytes > sizeof raw)
-		nbytes = sizeof raw;
-	randombytes_buf(raw, nbytes);
-	sodium_bin2base64(buf, buflen, raw, nbytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	sodium_memzero(raw, sizeof raw);
-}
-
+/* 1 when t looks like a token we made (43 base64url characters). */
 static int token_shape_ok(const char *t)
 {
 	if (t == NULL || strlen(t) != CSRF_CHARS)
@@ -31,39 +21,31 @@ static int token_shape_ok(const char *t)
 	return 1;
 }
 
-const char *csrf_token(struct request *req)
+void csrf_attach(struct request *req, const char *session_token)
 {
-	if (req->csrf[0])
-		return req->csrf;
-	const char *s = session_csrf(req);
-	if (s != NULL) {
-		snprintf(req->csrf, sizeof req->csrf, "%s", s);
-		return req->csrf;
+	struct viewer *w = &req->viewer;
+	w->csrf_fresh = 0;
+	w->csrf_cookie[0] = '\0';
+	const char *c = session_token ? session_token : http_cookie(req, CSRF_COOKIE);
+	if (session_token != NULL || token_shape_ok(c)) {
+		snprintf(w->csrf, sizeof w->csrf, "%s", c);
+		return;
 	}
-	const char *c = http_cookie(req, CSRF_COOKIE);
-	if (token_shape_ok(c)) {
-		snprintf(req->csrf, sizeof req->csrf, "%s", c);
-		return req->csrf;
-	}
-	csrf_random_token(req->csrf, sizeof req->csrf, CSRF_BYTES);
-	snprintf(req->set_cookie[1], sizeof req->set_cookie[1],
-		 CSRF_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax%s", req->csrf, req->tls ? "; Secure" : "");
-	return req->csrf;
+	w->csrf_fresh = 1;
+	if (token_random(w->csrf, sizeof w->csrf, CSRF_BYTES) != PERR_OK)
+		return;   /* an empty token matches no form: posts fail closed */
+	snprintf(w->csrf_cookie, sizeof w->csrf_cookie,
+		 CSRF_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax%s", w->csrf, req->tls ? "; Secure" : "");
 }
 
 int csrf_ok(struct request *req)
 {
 	const struct field_value *f = &req->fields[FIELD_CSRF];
-	if (f->state != FIELD_VALID)
+	const struct viewer *w = &req->viewer;
+	if (f->state != FIELD_VALID || w->csrf_fresh || w->csrf[0] == '\0')
 		return 0;
-	const char *expected = session_csrf(req);
-	if (expected == NULL) {
-		expected = http_cookie(req, CSRF_COOKIE);
-		if (!token_shape_ok(expected))
-			return 0;
-	}
-	size_t n = strlen(expected);
+	size_t n = strlen(w->csrf);
 	if (strlen(f->value) != n)
 		return 0;
-	return sodium_memcmp(f->value, expected, n) == 0;
+	return token_equal(f->value, w->csrf, n);
 }

@@ -1,21 +1,21 @@
 /* CSRF tokens for every POST form. A logged-in visitor's token lives in
  * their session; an anonymous visitor gets a random token in an HttpOnly,
- * SameSite=Lax cookie and the same value in the form (double submit). */
+ * SameSite=Lax cookie and the same value in the form (double submit).
+ * The token is put in req->viewer before dispatch (by the session layer);
+ * pages read it with http_viewer_csrf(). */
 #ifndef PORTAL_CSRF_H
 #define PORTAL_CSRF_H
 
-#include <stddef.h>
-
 struct request;
 
-/* The token to put in this visitor's forms; queues the cookie if new. */
-const char *csrf_token(struct request *req);
+/* Sets req->viewer's token: session_token when a session is live, else
+ * the visitor's well-formed csrf cookie, else a fresh random token whose
+ * cookie is kept ready for http_viewer_csrf() to queue. */
+void csrf_attach(struct request *req, const char *session_token);
 
 /* 1 when the request's csrf field matches the visitor's token (constant
- * time), 0 otherwise. Call before any state change of a POST. */
+ * time), 0 otherwise (also for a token made for this request). Call before
+ * any state change of a POST. */
 int csrf_ok(struct request *req);
-
-/* Fills buf with n random bytes as unpadded base64url (for tokens). */
-void csrf_random_token(char *buf, size_t buflen, size_t nbytes);
 
 #endif

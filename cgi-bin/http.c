@@ -11,8 +11,6 @@
 #include "http.h"
 #include "core/log.h"
 #include "hdf/neo_error.h"
-#include "csrf.h"
-#include "session.h"
 
 /* The request the CGI kit's callbacks read from: one at a time per worker. */
 static struct request *kit_request;
@@ -378,7 +376,7 @@ static void put_head(struct request *req, int status, const char *content_type,
 		FCGX_PutStr(head, n, out);
 	}
 	FCGX_PutStr(security_headers, (int)sizeof security_headers - 1, out);
-	for (size_t i = 0; i < sizeof req->set_cookie / sizeof req->set_cookie[0]; i++)
+	for (size_t i = 0; i < COOKIE__MAX; i++)
 		if (req->set_cookie[i][0])
 			FCGX_FPrintF(out, "Set-Cookie: %s\r\n", req->set_cookie[i]);
 	if (extra_headers)
@@ -428,15 +426,20 @@ void http_send_page(struct request *req, int status, enum page page, struct view
 
 void http_send_json(struct request *req, int status, json_t *doc)
 {
+	http_send_json_with(req, status, NULL, doc);
+}
+
+void http_send_json_with(struct request *req, int status, const char *extra_headers, json_t *doc)
+{
 	char *s = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 	json_decref(doc);
 	if (s == NULL) {
-		http_send(req, 500, "application/json", NULL, "{\"error\":\"internal error\"}", 26);
+		/* out of memory: the one answer that cannot be built with jansson */
+		static const char oom[] = "{\"error\":\"internal error\"}";
+		http_send(req, 500, "application/json", NULL, oom, sizeof oom - 1);
 		return;
 	}
-	size_t len = strlen(s);
-	s[len] = '\0';
-	http_send(req, status, "application/json", NULL, s, len);
+	http_send(req, status, "application/json", extra_headers, s, strlen(s));
 	free(s);
 }
 
@@ -470,9 +473,10 @@ void http_send_error_with(struct request *req, int status, const char *extra)
 	char *html = NULL;
 	size_t len = 0;
 	if (v != NULL) {
-		/* before http_parse the cookies are unknown: csrf_token() would
-		 * replace the visitor's csrf cookie and break their open forms */
-		if (req->kit != NULL)
+		/* before the cookies are read the viewer is unknown: a fresh
+		 * token would replace the visitor's csrf cookie and break their
+		 * open forms */
+		if (req->viewer.known)
 			http_view_common(req, v);
 		view_set_int(v, "error.status", status);
 		view_set(v, "error.title", http_status_text(status));
@@ -487,8 +491,25 @@ void http_send_error_with(struct request *req, int status, const char *extra)
 	free(html);
 }
 
+const char *http_viewer_csrf(struct request *req)
+{
+	struct viewer *w = &req->viewer;
+	if (w->csrf_cookie[0]) {
+		memcpy(req->set_cookie[COOKIE_CSRF], w->csrf_cookie, sizeof w->csrf_cookie);
+		w->csrf_cookie[0] = '\0';
+	}
+	return w->csrf;
+}
+
 void http_view_common(struct request *req, struct view *v)
 {
-	view_set(v, "page.csrf", csrf_token(req));
-	session_view(req, v);
+	view_set(v, "page.csrf", http_viewer_csrf(req));
+	const struct viewer *w = &req->viewer;
+	if (w->login == NULL)
+		return;
+	view_set(v, "user.login", w->login);
+	view_set(v, "user.role", w->role);
+	view_set(v, "user.customer", w->customer);
+	if (w->is_admin)
+		view_set(v, "user.is_admin", "1");
 }

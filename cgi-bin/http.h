@@ -14,6 +14,25 @@
 struct app;
 struct session;
 
+/* The Set-Cookie headers a request may queue, one slot each. */
+enum cookie_slot { COOKIE_SESSION, COOKIE_CSRF, COOKIE_HOLDER, COOKIE__MAX };
+
+#define COOKIE_LINE_MAX 256
+
+/* Who is asking, as the session layer (session.c, csrf.c) found them right
+ * after http_parse(): what the page header and the error page show and the
+ * token their forms carry. http.c only reads it. */
+struct viewer {
+	int known;                        /* filled: the cookies were read */
+	const char *login;                /* logged-in user, or NULL (the three) */
+	const char *role;
+	const char *customer;
+	int is_admin;
+	char csrf[64];                    /* the token for this visitor's forms */
+	int csrf_fresh;                   /* csrf was made for this request: no form carries it yet */
+	char csrf_cookie[COOKIE_LINE_MAX];   /* Set-Cookie for a fresh token, queued when first shown */
+};
+
 enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_OTHER, HTTP__MAX };
 
 #define ROUTE_MAX_ARGS 2
@@ -45,8 +64,8 @@ struct request {
 	struct session *session;           /* logged-in user, or NULL */
 	char *body;                        /* the raw body (bounded), owned */
 	size_t body_len, body_off;
-	char set_cookie[3][256];           /* Set-Cookie: [0] session, [1] csrf, [2] report holder */
-	char csrf[64];                     /* this visitor's CSRF token, once known */
+	char set_cookie[COOKIE__MAX][COOKIE_LINE_MAX];   /* Set-Cookie lines queued, "" = none */
+	struct viewer viewer;
 	int responded;
 	int status;                        /* status sent, for the access log */
 };
@@ -81,6 +100,8 @@ void http_send_head(struct request *req, int status, const char *content_type,
 		    const char *extra_headers);
 int http_write(struct request *req, const char *buf, size_t len);
 void http_send_json(struct request *req, int status, json_t *doc);   /* steals doc */
+/* The same with extra header lines (e.g. "Retry-After: 30\r\n"). */
+void http_send_json_with(struct request *req, int status, const char *extra_headers, json_t *doc);
 void http_send_json_error(struct request *req, int status, const char *message);
 void http_redirect(struct request *req, const char *location);      /* 303 */
 /* The one error page: status text, the reference id, never request data. */
@@ -90,7 +111,10 @@ void http_send_error_with(struct request *req, int status, const char *extra_hea
 
 const char *http_status_text(int status);
 
-/* Fills the view keys every page uses (csrf, user, path). */
+/* The viewer's CSRF token for a form; queues its cookie when it is new. */
+const char *http_viewer_csrf(struct request *req);
+
+/* Fills the view keys every page uses (page.csrf, user.*) from req->viewer. */
 void http_view_common(struct request *req, struct view *v);
 
 #endif

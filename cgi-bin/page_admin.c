@@ -30,13 +30,14 @@
 #include "store/store_forwards.h"
 #include "store/store_monitor.h"
 #include "admin/svg_chart.h"
+#include "core/time_span.h"
 
 #define ADMIN_DAYS_DEFAULT 30
 #define ADMIN_DAYS_MAX 90
 #define ADMIN_TOP_ROWS 10
 #define ADMIN_HISTORY_ROWS 20
 #define ADMIN_OPEN_MAX 64            /* open listings shown per server */
-#define ADMIN_TURNOFF_WINDOW_S (7 * 86400LL)   /* "after a report": within a week */
+#define ADMIN_TURNOFF_WINDOW_S ((long long)SECONDS_PER_WEEK)   /* "after a report": within a week */
 #define CHART_WIDTH 720
 #define CHART_HEIGHT 220
 
@@ -322,7 +323,7 @@ static enum perr fill_forwards(struct dash *d)
 	struct store *st = d->req->app->store;
 	enum perr rc = store_forwards_list(st, 0, count_forward, fs);
 	if (rc == PERR_OK)
-		rc = store_admin_turned_off(st, d->first_day * 86400, ADMIN_TURNOFF_WINDOW_S,
+		rc = store_admin_turned_off(st, d->first_day * SECONDS_PER_DAY, ADMIN_TURNOFF_WINDOW_S,
 					    count_turned_off, fs);
 	if (rc == PERR_OK) {
 		struct view *v = d->v;
@@ -333,7 +334,7 @@ static enum perr fill_forwards(struct dash *d)
 		view_set_int(v, "admin.forwards.turned_off", fs->off_risky);
 		view_set_int(v, "admin.forwards.turned_off_after_report", fs->off_after);
 		view_set_int(v, "admin.forwards.turned_off_after_selfreport", fs->off_after_self);
-		view_set_int(v, "admin.forwards.window_days", ADMIN_TURNOFF_WINDOW_S / 86400);
+		view_set_int(v, "admin.forwards.window_days", ADMIN_TURNOFF_WINDOW_S / SECONDS_PER_DAY);
 		for (size_t i = 0; i < fs->nby; i++) {
 			setk(v, fs->by[i].p->name, "admin.forwards.providers.%zu.name", i);
 			setki(v, fs->by[i].active, "admin.forwards.providers.%zu.active", i);
@@ -499,7 +500,7 @@ static enum perr fill_servers(struct dash *d, long long now)
 		admin_time_text(run.finished, when, sizeof when);
 		view_set(v, "admin.monitor.last", when);
 		view_set(v, "admin.monitor.status", run.status);
-		view_set_int(v, "admin.monitor.stale", now - run.finished > 2 * 3600);
+		view_set_int(v, "admin.monitor.stale", now - run.finished > 2 * SECONDS_PER_HOUR);
 	} else if (rc != PERR_NOT_FOUND) {
 		return rc;
 	}
@@ -557,7 +558,7 @@ void page_admin(struct request *req)
 		goto out;
 	}
 	long long now = (long long)time(NULL);
-	d->last_day = now / 86400;
+	d->last_day = now / SECONDS_PER_DAY;
 	d->first_day = d->last_day - days + 1;
 	set_range(d, days);
 	const char *bad = NULL;

@@ -1,7 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csrf.h"
 #include "http.h"
 #include "page_cache.h"
 
@@ -21,7 +20,7 @@ static unsigned long clock_now;
 /* Writes html with every marker replaced by the visitor's token. */
 static void send_filled(struct request *req, const char *html, size_t len)
 {
-	const char *token = csrf_token(req);
+	const char *token = http_viewer_csrf(req);
 	size_t tlen = strlen(token), mlen = strlen(PAGE_CACHE_CSRF_MARK), n = 0;
 	for (const char *p = html; (p = memmem(p, len - (size_t)(p - html), PAGE_CACHE_CSRF_MARK, mlen)); p += mlen)
 		n++;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "check.h"
+#include "check_web.h"
 #include "csrf.h"
 #include "http.h"
 #include "core/log.h"
@@ -49,23 +49,19 @@ static void too_many(struct request *req, int retry_after, int json)
 	char hdr[64];
 	snprintf(hdr, sizeof hdr, "Retry-After: %d\r\n", retry_after);
 	if (json) {
-		json_t *doc = json_pack("{s:s, s:i}", "error", "too many checks from your address; try again later",
-					"retry_after", retry_after);
-		char *s = json_dumps(doc, JSON_COMPACT);
-		json_decref(doc);
-		http_send(req, 429, "application/json", hdr, s ? s : "{}", s ? strlen(s) : 2);
-		free(s);
+		http_send_json_with(req, 429, hdr, json_pack("{s:s, s:i}", "error",
+				    "too many checks from your address; try again later", "retry_after", retry_after));
 		return;
 	}
 	http_send_error_with(req, 429, hdr);
 }
 
 /* Runs in and redirects to the report, or answers the failure. */
-static void run_and_redirect(struct request *req, const struct check_input *in)
+static void run_and_redirect(struct request *req, struct check_input *in)
 {
 	json_t *doc = NULL;
 	char token[REPORT_TOKEN_CHARS + 1];
-	enum perr rc = check_run(req, in, &doc, token);
+	enum perr rc = check_web_run(req, in, &doc, token);
 	if (rc == PERR_TOO_LARGE) {
 		req->fields[FIELD_BOUNCE].state = FIELD_INVALID;
 		req->fields[FIELD_BOUNCE].message = "This is longer than we accept: paste only the bounce message.";
@@ -99,7 +95,7 @@ void page_check_post(struct request *req)
 		form_again(req, "Paste the bounce message or enter an IP address.");
 		return;
 	}
-	int wait = check_rate_limited(req);
+	int wait = check_web_rate_limited(req);
 	if (wait > 0) {
 		too_many(req, wait, 0);
 		return;
@@ -121,7 +117,7 @@ void page_check_get(struct request *req)
 		form_again(req, ip->state == FIELD_ABSENT ? "This link has no IP address to check: enter one below." : NULL);
 		return;
 	}
-	int wait = check_rate_limited(req);
+	int wait = check_web_rate_limited(req);
 	if (wait > 0) {
 		too_many(req, wait, 0);
 		return;
@@ -146,7 +142,7 @@ void page_api_check(struct request *req)
 		http_send_json_error(req, 422, "ticket may hold at most 32 letters, digits and dashes");
 		return;
 	}
-	int wait = check_rate_limited(req);
+	int wait = check_web_rate_limited(req);
 	if (wait > 0) {
 		too_many(req, wait, 1);
 		return;
@@ -158,7 +154,7 @@ void page_api_check(struct request *req)
 	};
 	json_t *doc = NULL;
 	char token[REPORT_TOKEN_CHARS + 1];
-	enum perr rc = check_run(req, &in, &doc, token);
+	enum perr rc = check_web_run(req, &in, &doc, token);
 	if (rc != PERR_OK) {
 		log_event(LOG_ERROR, req->ref, "api check failed: %s", perr_str(rc));
 		http_send_json_error(req, 500, "internal error");

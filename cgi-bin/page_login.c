@@ -21,6 +21,7 @@
 #include "session.h"
 #include "store/store_auth.h"
 #include "store/store_throttle.h"
+#include "core/time_span.h"
 
 #define THROTTLE_KEY_MAX (AUTH_LOGIN_MAX + 80)
 
@@ -52,7 +53,7 @@ static void send_form(struct request *req, int status, const char *error, long l
 		view_set(v, "form.next", req->fields[FIELD_NEXT].value);
 	view_set(v, "form.error", error);
 	if (retry_after > 0)
-		view_set_int(v, "form.retry_minutes", (retry_after + 59) / 60);
+		view_set_int(v, "form.retry_minutes", (retry_after + SECONDS_PER_MINUTE - 1) / SECONDS_PER_MINUTE);
 	char *html = NULL;
 	size_t len = 0;
 	enum perr rc = render_page(req->app->render, PAGE_LOGIN, v, &html, &len);

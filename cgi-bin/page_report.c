@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "check.h"
+#include "check_web.h"
 #include "csrf.h"
 #include "dnsbl/dnsbl.h"
 #include "http.h"
@@ -67,7 +67,7 @@ static int cache_key(struct request *req, const struct report_stored *r, char *k
 	report_monitor_signature(req, r, monitor, sizeof monitor);
 	if (req->app->cfg.site_base_url[0] == '\0')
 		report_link(req, "", origin, sizeof origin);
-	int n = snprintf(key, len, "r|%s|%s|%d|%s|%s|%s", req->args[0], r->newer_token, check_is_holder(req, r),
+	int n = snprintf(key, len, "r|%s|%s|%d|%s|%s|%s", req->args[0], r->newer_token, check_web_is_holder(req, r),
 			 isp ? isp->id : "", monitor, origin);
 	return n > 0 && (size_t)n < len;
 }
@@ -96,7 +96,7 @@ void page_report(struct request *req)
 	} else if (!cacheable) {
 		http_send_page(req, 200, PAGE_REPORT, v);
 	} else {
-		csrf_token(req);   /* queue the visitor's cookie now; the page holds a marker */
+		http_viewer_csrf(req);   /* queue the visitor's cookie now; the page holds a marker */
 		view_set(v, "page.csrf", PAGE_CACHE_CSRF_MARK);
 		if (render_page(req->app->render, PAGE_REPORT, v, &html, &len) == PERR_OK)
 			page_cache_put_send(req, key, html, len);
@@ -118,7 +118,7 @@ void page_report_recheck(struct request *req)
 	json_t *doc = NULL;
 	if (!load(req, &r, &doc, 0))
 		return;
-	int wait = check_rate_limited(req);
+	int wait = check_web_rate_limited(req);
 	if (wait > 0) {
 		char hdr[64];
 		snprintf(hdr, sizeof hdr, "Retry-After: %d\r\n", wait);
@@ -134,7 +134,7 @@ void page_report_recheck(struct request *req)
 	};
 	json_t *fresh = NULL;
 	char token[REPORT_TOKEN_CHARS + 1];
-	enum perr rc = check_run(req, &in, &fresh, token);
+	enum perr rc = check_web_run(req, &in, &fresh, token);
 	if (rc != PERR_OK) {
 		log_event(LOG_ERROR, req->ref, "re-check failed: %s", perr_str(rc));
 		http_send_error(req, 500);
@@ -156,7 +156,7 @@ void page_api_report(struct request *req)
 	if (!load(req, &r, &doc, 1))
 		return;
 	json_object_set_new(doc, "recipient",
-			    r.recipient[0] && check_is_holder(req, &r) ? json_string(r.recipient) : json_null());
+			    r.recipient[0] && check_web_is_holder(req, &r) ? json_string(r.recipient) : json_null());
 	http_send_json(req, 200, doc);
 	free(r.doc);
 }

@@ -23,6 +23,7 @@
 #include "pages.h"
 #include "session.h"
 #include "store/store_admin.h"
+#include "core/time_span.h"
 
 #define SUBMISSIONS_PER_PAGE 50
 #define SUBMISSIONS_COUNT_CAP 10000     /* counts of filter combinations stop here */
@@ -104,12 +105,12 @@ static int read_filters(struct request *req, struct filters *fl)
 	if (req->fields[FIELD_PAGE].state == FIELD_VALID)
 		fl->page = atoll(req->fields[FIELD_PAGE].value);
 	if (fl->from_day < 0 && fl->to_day < 0) {
-		fl->to_day = (long long)time(NULL) / 86400;
+		fl->to_day = (long long)time(NULL) / SECONDS_PER_DAY;
 		fl->from_day = fl->to_day - SUBMISSIONS_DEFAULT_DAYS + 1;
 	}
-	fl->f.from = fl->from_day >= 0 ? fl->from_day * 86400 : 0;
+	fl->f.from = fl->from_day >= 0 ? fl->from_day * SECONDS_PER_DAY : 0;
 	/* no end date: up to the end of today (whole days: counts from the rollup) */
-	fl->f.to = (fl->to_day >= 0 ? fl->to_day : (long long)time(NULL) / 86400) * 86400 + 86400;
+	fl->f.to = (fl->to_day >= 0 ? fl->to_day : (long long)time(NULL) / SECONDS_PER_DAY) * SECONDS_PER_DAY + SECONDS_PER_DAY;
 	return 1;
 }
 
@@ -321,7 +322,7 @@ static void send_csv(struct request *req, struct filters *fl)
 	memset(&o, 0, sizeof o);
 	o.req = req;
 	char day[16], extra[160];
-	admin_day_text((long long)time(NULL) / 86400, day, sizeof day);
+	admin_day_text((long long)time(NULL) / SECONDS_PER_DAY, day, sizeof day);
 	snprintf(extra, sizeof extra, "Content-Disposition: attachment; filename=\"submissions-%s.csv\"\r\n", day);
 	http_send_head(req, 200, "text/csv; charset=utf-8; header=present", extra);
 	for (size_t i = 0; i < sizeof header / sizeof header[0]; i++)

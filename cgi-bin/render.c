@@ -150,26 +150,11 @@ enum perr view_set(struct view *v, const char *key, const char *value)
 	return PERR_OK;
 }
 
-enum perr view_setf(struct view *v, const char *key, const char *fmt, ...)
-{
-	char buf[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	return view_set(v, key, buf);
-}
-
 enum perr view_set_int(struct view *v, const char *key, long long n)
 {
 	char buf[32];
 	snprintf(buf, sizeof buf, "%lld", n);
 	return view_set(v, key, buf);
-}
-
-const char *view_get(struct view *v, const char *key)
-{
-	return hdf_get_value(v->hdf, key, NULL);
 }
 
 static NEOERR *append_cb(void *ctx, char *s)

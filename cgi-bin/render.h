@@ -39,11 +39,7 @@ void view_free(struct view *v);
 /* Sets key (dotted HDF path, e.g. "report.lists.3.zone") to a copy of
  * value; NULL value leaves the key unset. Returns PERR_NOMEM on failure. */
 enum perr view_set(struct view *v, const char *key, const char *value);
-enum perr view_setf(struct view *v, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 enum perr view_set_int(struct view *v, const char *key, long long n);
-/* Reads back a value (NULL when unset); valid until the key changes. */
-const char *view_get(struct view *v, const char *key);
 
 /* Renders page with v into a malloc'd buffer (*out, *outlen; caller frees). */
 enum perr render_page(struct render *r, enum page p, struct view *v, char **out, size_t *outlen);

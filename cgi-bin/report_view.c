@@ -4,7 +4,7 @@
 #include <time.h>
 
 #include "app.h"
-#include "check.h"
+#include "check_web.h"
 #include "explain/explain.h"
 #include "http.h"
 #include "dnsbl/knowledge_dnsbl.h"
@@ -212,7 +212,7 @@ void report_monitor_signature(struct request *req, const struct report_stored *r
 enum perr report_view_fill(struct request *req, const struct report_stored *r, json_t *doc, struct view *v)
 {
 	struct app *app = req->app;
-	int holder = check_is_holder(req, r);
+	int holder = check_web_is_holder(req, r);
 	const char *recipient = holder ? r->recipient : "";
 	http_view_common(req, v);
 	view_set(v, "page.title", "Your blacklist report");

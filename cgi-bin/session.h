@@ -7,7 +7,6 @@
 #include "store/store_auth.h"
 
 struct request;
-struct view;
 
 #define SESSION_COOKIE "sid"
 
@@ -16,12 +15,10 @@ struct session {
 	char csrf[64];
 };
 
-/* Looks the cookie up and sets req->session when it names a live session. */
+/* Looks the cookie up, sets req->session when it names a live session and
+ * fills req->viewer (user and CSRF token) for the pages and error page. */
 void session_load(struct request *req);
-/* The session's CSRF token, or NULL when nobody is logged in. */
-const char *session_csrf(struct request *req);
-/* Sets user.login / user.role / user.customer for the page header. */
-void session_view(struct request *req, struct view *v);
+/* 1 when the logged-in user is an admin. */
 int session_is_admin(const struct request *req);
 /* Logs user in: deletes the session named by the request's cookie (the id
  * rotates on every login), stores a fresh one (256 random bits, kept only

@@ -9,7 +9,6 @@
 #include "render.h"
 #include "router.h"
 #include "session.h"
-#include "store/store.h"
 #include "store/store_postfix.h"
 #include "worker.h"
 
@@ -32,14 +31,9 @@ int app_init(struct app *app, const char *conf_path)
 		log_event(LOG_ERROR, NULL, "configuration: %s", err);
 		return 1;
 	}
-	enum perr rc = store_open(app->cfg.db_path, &app->store);
+	enum perr rc = store_open_with_postfix(app->cfg.db_path, app->cfg.postfix_db_path, &app->store);
 	if (rc != PERR_OK) {
 		log_event(LOG_ERROR, NULL, "cannot open database %s: %s", app->cfg.db_path, perr_str(rc));
-		return 1;
-	}
-	if ((rc = store_postfix_attach(app->store, app->cfg.postfix_db_path)) != PERR_OK) {
-		log_event(LOG_ERROR, NULL, "cannot write Postfix's file %s: %s", app->cfg.postfix_db_path,
-			  perr_str(rc));
 		return 1;
 	}
 	char dir[CONFIG_PATH_MAX];

@@ -14,7 +14,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
-#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +27,7 @@
 #include "core/log.h"
 #include "admin/monitor.h"
 #include "core/password.h"
+#include "core/token.h"
 #include "admin/purge.h"
 #include "store/store.h"
 #include "store/store_postfix.h"
@@ -112,7 +112,7 @@ static int read_password_hash(char hash[PASSWORD_HASH_MAX])
 	}
 	line[strcspn(line, "\r\n")] = '\0';
 	enum perr rc = password_hash(line, hash);
-	sodium_memzero(line, sizeof line);
+	token_wipe(line, sizeof line);
 	if (rc == PERR_INVALID) {
 		say_error("a password has %d to %d characters", PASSWORD_MIN_LEN, PASSWORD_MAX_LEN);
 		return 1;
@@ -160,7 +160,7 @@ static int cmd_user_add(struct ctl *c)
 		rc = store_commit(c->st);
 	else
 		store_rollback(c->st);
-	sodium_memzero(hash, sizeof hash);
+	token_wipe(hash, sizeof hash);
 	if (rc != PERR_OK) {
 		say_error("cannot add %s: %s", login, rc == PERR_INVALID ? "the login is taken" : perr_str(rc));
 		return 1;
@@ -178,7 +178,7 @@ static int cmd_user_passwd(struct ctl *c)
 	if (read_password_hash(hash) != 0)
 		return 1;
 	enum perr rc = store_user_set_password(c->st, login, hash);
-	sodium_memzero(hash, sizeof hash);
+	token_wipe(hash, sizeof hash);
 	if (rc != PERR_OK) {
 		say_error("cannot change the password of %s: %s", login,
 			  rc == PERR_NOT_FOUND ? "no such user" : perr_str(rc));
@@ -581,18 +581,13 @@ int main(int argc, char **argv)
 		say_error("configuration: %s", err);
 		return 1;
 	}
-	if (sodium_init() < 0) {
+	if (token_init() != PERR_OK) {
 		say_error("libsodium would not start");
 		return 1;
 	}
-	enum perr rc = store_open(c.cfg.db_path, &c.st);
+	enum perr rc = store_open_with_postfix(c.cfg.db_path, c.cfg.postfix_db_path, &c.st);
 	if (rc != PERR_OK) {
 		say_error("cannot open %s: %s", c.cfg.db_path, perr_str(rc));
-		return 1;
-	}
-	if ((rc = store_postfix_attach(c.st, c.cfg.postfix_db_path)) != PERR_OK) {
-		say_error("cannot write Postfix's file %s: %s", c.cfg.postfix_db_path, perr_str(rc));
-		store_close(c.st);
 		return 1;
 	}
 	int status = cmd->run(&c);

@@ -6,6 +6,7 @@
 #include "store/store_forwards.h"
 #include "store/store_reports.h"
 #include "store/store_throttle.h"
+#include "core/time_span.h"
 
 static enum perr purge_sessions(struct store *st, const struct config *cfg, long long now, long long *removed)
 {
@@ -16,7 +17,7 @@ static enum perr purge_sessions(struct store *st, const struct config *cfg, long
 static enum perr purge_audit(struct store *st, const struct config *cfg, long long now, long long *removed)
 {
 	(void)cfg;
-	return store_audit_purge(st, now - (long long)LIMIT_AUDIT_KEEP_DAYS * 86400, removed);
+	return store_audit_purge(st, now - (long long)LIMIT_AUDIT_KEEP_DAYS * SECONDS_PER_DAY, removed);
 }
 
 static enum perr purge_throttle(struct store *st, const struct config *cfg, long long now, long long *removed)
@@ -28,7 +29,7 @@ static enum perr purge_throttle(struct store *st, const struct config *cfg, long
 
 static enum perr purge_reports(struct store *st, const struct config *cfg, long long now, long long *removed)
 {
-	return store_report_purge(st, now - (long long)cfg->retention_days * 86400, removed);
+	return store_report_purge(st, now - (long long)cfg->retention_days * SECONDS_PER_DAY, removed);
 }
 
 const struct purge_step purge_steps[] = {

@@ -25,11 +25,6 @@ static const char *field_colon(const char *p, const char *end)
 	return NULL;
 }
 
-bool bounce_hdr_line_is_field(const char *p, const char *end)
-{
-	return field_colon(p, end) != NULL;
-}
-
 const char *bounce_hdr_next(const char *p, const char *end, struct bounce_hdr *h)
 {
 	if (p >= end || *p == '\n')

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "limits.h"
 #include "hdf/hdf_load.h"
+#include "time_span.h"
 
 #ifndef PORTAL_DATADIR
 #define PORTAL_DATADIR "."
@@ -22,8 +23,8 @@ static void set_defaults(struct config *cfg)
 	copy_text(cfg->db_path, sizeof cfg->db_path, "run/portal.sqlite");
 	copy_text(cfg->datadir, sizeof cfg->datadir, PORTAL_DATADIR);
 	cfg->dns_timeout_ms = LIMIT_DNS_TIMEOUT_MS;
-	cfg->dns_cache_max_s = 3600;
-	cfg->dns_health_interval_s = 3600;
+	cfg->dns_cache_max_s = SECONDS_PER_HOUR;
+	cfg->dns_health_interval_s = SECONDS_PER_HOUR;
 	cfg->dns_max_inflight = 64;
 	cfg->dns_backoff_after = 3;
 	cfg->dns_backoff_s = 300;
@@ -61,11 +62,11 @@ static const struct hdfl_field config_fields[] = {
 	CFG_TEXT("site.base_url", site_base_url),
 	CFG_UINT("dns.timeout_ms", 50, LIMIT_DNS_TIMEOUT_MAX, dns_timeout_ms),
 	CFG_UINT("dns.allow_reserved", 0, 1, dns_allow_reserved),
-	CFG_UINT("dns.cache_max_seconds", 0, 86400 * 7, dns_cache_max_s),
-	CFG_UINT("dns.health_interval_seconds", 10, 86400 * 7, dns_health_interval_s),
+	CFG_UINT("dns.cache_max_seconds", 0, SECONDS_PER_WEEK, dns_cache_max_s),
+	CFG_UINT("dns.health_interval_seconds", 10, SECONDS_PER_WEEK, dns_health_interval_s),
 	CFG_UINT("dns.max_inflight", 1, 4096, dns_max_inflight),
 	CFG_UINT("dns.backoff_after", 1, 1000, dns_backoff_after),
-	CFG_UINT("dns.backoff_seconds", 1, 86400, dns_backoff_s),
+	CFG_UINT("dns.backoff_seconds", 1, SECONDS_PER_DAY, dns_backoff_s),
 	CFG_UINT("checks.per_minute", 0, 100000, checks_per_minute),
 	CFG_SIZE("limits.body_bytes", 1024, LIMIT_BODY_MAX, body_limit),
 	CFG_SIZE("limits.bounce_bytes", 1024, LIMIT_BOUNCE_MAX, bounce_limit),

@@ -27,7 +27,7 @@
  * elsewhere can lock an account. A client network is an IPv4 address or
  * an IPv6 /64 (LIMIT_CLIENT_V6_BITS). */
 #define LIMIT_LOGIN_FAILS_ACCOUNT 5           /* failures per account and network before a lock */
-#define LIMIT_LOGIN_PAIR_WINDOW_S 86400       /* their window: a day */
+#define LIMIT_LOGIN_PAIR_WINDOW_S (24 * 3600) /* their window: a day */
 #define LIMIT_LOGIN_BACKOFF_S   30            /* first lock after them, doubling per failure */
 #define LIMIT_LOGIN_FAILS_CLIENT 20           /* failed logins per network across accounts */
 #define LIMIT_LOGIN_WINDOW_S    900            /* the per-network window, seconds */

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/time_span.h"
 #include "core/log.h"
 #include "internal/dnsbl_internal.h"
 #include "store/store_dnsbl.h"
@@ -117,7 +118,7 @@ void dnsbl_live_plan(struct batch *b, int64_t now, size_t nq_per_list)
 {
 	struct dnsbl_checker *chk = b->chk;
 	for (size_t i = 0; i < chk->nlists; i++) {
-		int64_t used = chk->budget[i] > 0 ? used_today(chk, i, now / 86400) : 0;
+		int64_t used = chk->budget[i] > 0 ? used_today(chk, i, now / SECONDS_PER_DAY) : 0;
 		int over = chk->budget[i] > 0 &&
 			   (used + (int64_t)nq_per_list) * 100 > chk->budget[i] * DNSBL_BUDGET_STOP_PCT;
 		for (int f = 0; f < 2; f++) {
@@ -186,7 +187,7 @@ static void count_failure(struct dnsbl_checker *chk, size_t i, int family, int f
 void dnsbl_live_record(struct batch *b, int64_t now)
 {
 	struct dnsbl_checker *chk = b->chk;
-	int64_t day = now / 86400;
+	int64_t day = now / SECONDS_PER_DAY;
 	if (chk->used_day != day) {
 		memset(chk->used, 0, sizeof chk->used);
 		chk->used_day = day;

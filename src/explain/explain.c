@@ -39,16 +39,6 @@ const char *explain_cause_title(const struct explain_knowledge *k, enum explain_
 	return (unsigned)c < CAUSE__MAX ? k->causes[c].title : "";
 }
 
-const char *explain_cause_text(const struct explain_knowledge *k, enum explain_cause c)
-{
-	return (unsigned)c < CAUSE__MAX ? k->causes[c].text : "";
-}
-
-const char *explain_cause_todo(const struct explain_knowledge *k, enum explain_cause c)
-{
-	return (unsigned)c < CAUSE__MAX ? k->causes[c].todo : "";
-}
-
 /* The kind of a listing on zone with these return codes (-1 = unknown). */
 static int listing_kind(const struct explain_knowledge *k, const char *zone, json_t *codes)
 {

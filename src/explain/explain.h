@@ -33,10 +33,8 @@ void explain_knowledge_free(struct explain_knowledge *k);
 /* "selfreport", "complaints", ...; explain_cause_from_id returns -1 when unknown. */
 const char *explain_cause_id(enum explain_cause c);
 int explain_cause_from_id(const char *id);
-/* Title, text and what to do for a cause (never NULL). */
+/* The title of a cause (never NULL). */
 const char *explain_cause_title(const struct explain_knowledge *k, enum explain_cause c);
-const char *explain_cause_text(const struct explain_knowledge *k, enum explain_cause c);
-const char *explain_cause_todo(const struct explain_knowledge *k, enum explain_cause c);
 
 /* The provider's display name ("AOL"); "the receiving server" when unknown. */
 const char *explain_provider_name(const struct explain_knowledge *k, const char *provider_id);

@@ -16,11 +16,6 @@ static const char *const cause_ids[CAUSE__MAX] = {
 	"selfreport", "complaints", "exploit", "newsletter", "policy",
 };
 
-const char *explain_kind_id(enum explain_kind k)
-{
-	return (unsigned)k < KIND__MAX ? kind_ids[k] : "?";
-}
-
 const char *explain_cause_id(enum explain_cause c)
 {
 	return (unsigned)c < CAUSE__MAX ? cause_ids[c] : "none";

@@ -8,6 +8,7 @@
 
 #include "store_admin.h"
 #include "internal/store_internal.h"
+#include "core/time_span.h"
 
 /* Parameters of the submissions statements:
  *   ?1 ip  ?2 list  ?3 provider  ?4 code  ?5 cause  ?6 from  ?7 to  ?8 limit  ?9 offset */
@@ -211,7 +212,7 @@ enum perr store_admin_top(struct store *st, enum admin_dim dim, long long first_
 		rc = store_fail(st, "admin top");
 	sqlite3_reset(s);
 	for (size_t i = 0; i < n && rc == PERR_OK; i++) {
-		rc = latest_of(st, dim, &rows[i], first_day * 86400, (last_day + 1) * 86400);
+		rc = latest_of(st, dim, &rows[i], first_day * SECONDS_PER_DAY, (last_day + 1) * SECONDS_PER_DAY);
 		if (rc == PERR_OK && cb(ctx, &rows[i]) != 0)
 			break;
 	}
@@ -236,8 +237,8 @@ enum perr store_admin_key_count(struct store *st, enum admin_dim dim, const char
 			store_bind_text(s, 3, sub);
 	}
 	/* the days the range touches */
-	sqlite3_bind_int64(s, 4, from > 0 ? from / 86400 : 0);
-	sqlite3_bind_int64(s, 5, to > 0 ? (to - 1) / 86400 : -1);
+	sqlite3_bind_int64(s, 4, from > 0 ? from / SECONDS_PER_DAY : 0);
+	sqlite3_bind_int64(s, 5, to > 0 ? (to - 1) / SECONDS_PER_DAY : -1);
 	int step = sqlite3_step(s);
 	if (step == SQLITE_ROW)
 		*n = sqlite3_column_int64(s, 0);
@@ -248,7 +249,7 @@ enum perr store_admin_key_count(struct store *st, enum admin_dim dim, const char
 /* 1 when the range is made of whole UTC days (the rollup's unit). */
 static int whole_days(const struct admin_filter *f)
 {
-	return f->from % 86400 == 0 && f->to % 86400 == 0;
+	return f->from % SECONDS_PER_DAY == 0 && f->to % SECONDS_PER_DAY == 0;
 }
 
 /* The filters present: each with its dimension, for estimates. */

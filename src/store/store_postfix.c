@@ -12,6 +12,7 @@
  * new ones, never half. */
 #include <string.h>
 
+#include "core/log.h"
 #include "internal/store_internal.h"
 #include "store_postfix.h"
 
@@ -64,4 +65,17 @@ enum perr store_postfix_attach(struct store *st, const char *path)
 		return rc;
 	}
 	return store_commit(st);
+}
+
+enum perr store_open_with_postfix(const char *db_path, const char *postfix_path, struct store **out)
+{
+	enum perr rc = store_open(db_path, out);
+	if (rc != PERR_OK)
+		return rc;
+	if ((rc = store_postfix_attach(*out, postfix_path)) != PERR_OK) {
+		log_event(LOG_ERROR, NULL, "cannot write Postfix's file %s: %s", postfix_path, perr_str(rc));
+		store_close(*out);
+		*out = NULL;
+	}
+	return rc;
 }

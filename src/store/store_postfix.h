@@ -11,4 +11,9 @@
  * PERR_DB (logged). */
 enum perr store_postfix_attach(struct store *st, const char *path);
 
+/* store_open(db_path) then store_postfix_attach(postfix_path): the
+ * connection every program that changes forwards uses. On failure nothing
+ * stays open and the error is logged. */
+enum perr store_open_with_postfix(const char *db_path, const char *postfix_path, struct store **out);
+
 #endif

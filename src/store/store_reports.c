@@ -8,6 +8,7 @@
 
 #include "internal/store_internal.h"
 #include "store_reports.h"
+#include "core/time_span.h"
 
 /* Report documents are stored deflated: 6-11 KB of JSON become 1-2 KB, so
  * a report fits in one page instead of spilling into overflow pages, which
@@ -120,7 +121,7 @@ enum perr store_report_insert(struct store *st, const struct report_row *r, long
 	static const char sql[] =
 		"INSERT INTO reports(token, created, day, source, ticket, previous_id, user_id, holder_hash,"
 		" ip, ip_is_ours, blacklist, category, verdict, provider, provider_code, cause, listed,"
-		" recipient, doc) VALUES (?1, ?2, ?2 / 86400, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+		" recipient, doc) VALUES (?1, ?2, ?2 / " TIME_SPAN_SQL(SECONDS_PER_DAY) ", ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
 		" ?13, ?14, ?15, ?16, ?17, ?18)";
 	enum perr rc = store_begin(st);
 	if (rc != PERR_OK)
@@ -231,7 +232,7 @@ enum perr store_report_purge(struct store *st, long long before, long long *dele
 	/* per-minute check counters older than an hour are of no use */
 	if ((s = store_stmt(st, "DELETE FROM check_rate WHERE minute < ?1")) == NULL)
 		return PERR_DB;
-	sqlite3_bind_int64(s, 1, (long long)time(NULL) / 60 - 60);
+	sqlite3_bind_int64(s, 1, (long long)time(NULL) / SECONDS_PER_MINUTE - MINUTES_PER_HOUR);
 	step = sqlite3_step(s);
 	sqlite3_reset(s);
 	return step == SQLITE_DONE ? PERR_OK : store_fail(st, "check rate purge");

@@ -15,10 +15,6 @@ struct bounce_hdr {
 	size_t vallen;
 };
 
-/* True when the line at p (up to end) starts a header field: a run of
- * printable non-space, non-colon bytes followed by ':'. */
-bool bounce_hdr_line_is_field(const char *p, const char *end);
-
 /* Reads the field at p into *h. Returns the position after the field and
  * its continuation lines, or NULL when p is at the end of the block (blank
  * line, end of buffer, or a line that is not a field). */

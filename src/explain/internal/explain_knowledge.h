@@ -67,6 +67,4 @@ struct explain_knowledge {
 	size_t nnot_blacklist;
 };
 
-const char *explain_kind_id(enum explain_kind k);
-
 #endif

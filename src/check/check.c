@@ -1,22 +1,17 @@
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
 #include "bounce/bounce.h"
 #include "check.h"
-#include "csrf.h"
+#include "core/config.h"
+#include "core/ipaddr.h"
+#include "core/limits.h"
+#include "core/time_span.h"
+#include "core/token.h"
 #include "dnsbl/dnsbl.h"
 #include "explain/explain.h"
-#include "http.h"
-#include "core/ipaddr.h"
-#include "core/log.h"
-#include "session.h"
-#include "store/store_reports.h"
 
-#define HOLDER_COOKIE "holder"
-#define HOLDER_BYTES 32
 #define MAX_ZONES 64
 
 int check_ip_is_ours(const char *outgoing_ips, const char *ip)
@@ -26,7 +21,7 @@ int check_ip_is_ours(const char *outgoing_ips, const char *ip)
 	if (ip == NULL || ipaddr_parse(ip, strlen(ip), &want, &why) != PERR_OK)
 		return 0;
 	char buf[CONFIG_LIST_MAX];
-	snprintf(buf, sizeof buf, "%s", outgoing_ips);
+	snprintf(buf, sizeof buf, "%s", outgoing_ips ? outgoing_ips : "");
 	char *save = NULL;
 	for (char *t = strtok_r(buf, ", \t", &save); t; t = strtok_r(NULL, ", \t", &save))
 		if (ipaddr_parse(t, strlen(t), &have, &why) == PERR_OK && have.family == want.family &&
@@ -35,42 +30,25 @@ int check_ip_is_ours(const char *outgoing_ips, const char *ip)
 	return 0;
 }
 
-int check_rate_limited(struct request *req)
+int check_rate_wait(struct store *st, const char *client, unsigned limit, long long now)
 {
-	unsigned limit = req->app->cfg.checks_per_minute;
 	if (limit == 0)
 		return 0;
-	time_t now = time(NULL);
 	unsigned count = 0;
-	if (store_check_rate_hit(req->app->store, req->client, (long long)now / 60, &count) != PERR_OK)
+	if (store_check_rate_hit(st, client, now / SECONDS_PER_MINUTE, &count) != PERR_OK)
 		return 0;   /* never lock customers out because the counter failed */
-	return count > limit ? (int)(60 - now % 60) : 0;
+	return count > limit ? (int)(SECONDS_PER_MINUTE - now % SECONDS_PER_MINUTE) : 0;
 }
 
-/* The visitor's holder secret (cookie), created on first use. */
-static const char *holder_secret(struct request *req)
+int check_is_holder(const struct report_stored *r, long long user_id, const char *holder_secret)
 {
-	const char *c = http_cookie(req, HOLDER_COOKIE);
-	if (c && strlen(c) == 43)
-		return c;
-	static char fresh[64];
-	csrf_random_token(fresh, sizeof fresh, HOLDER_BYTES);
-	snprintf(req->set_cookie[2], sizeof req->set_cookie[2],
-		 HOLDER_COOKIE "=%s; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax%s", fresh,
-		 req->tls ? "; Secure" : "");
-	return fresh;
-}
-
-int check_is_holder(struct request *req, const struct report_stored *r)
-{
-	if (req->session && r->user_id && req->session->user.id == r->user_id)
+	if (user_id && r->user_id == user_id)
 		return 1;
-	const char *c = http_cookie(req, HOLDER_COOKIE);
-	if (!r->has_holder || c == NULL)
+	if (!r->has_holder || holder_secret == NULL)
 		return 0;
-	uint8_t h[32];
-	crypto_hash_sha256(h, (const unsigned char *)c, strlen(c));
-	return sodium_memcmp(h, r->holder_hash, 32) == 0;
+	uint8_t h[TOKEN_SHA256_BYTES];
+	token_sha256(holder_secret, h);
+	return token_equal(h, r->holder_hash, sizeof h);
 }
 
 /* The analyzer-shaped part of a report for a bare IP check. */
@@ -83,7 +61,7 @@ static json_t *ip_only_analysis(void)
 }
 
 /* The analysis: reused from an earlier report, from the bounce, or empty. */
-static enum perr analyse(struct request *req, const struct check_input *in, json_t **out)
+static enum perr analyse(const struct check_env *env, const struct check_input *in, json_t **out)
 {
 	if (in->analysis) {
 		*out = json_deep_copy(in->analysis);
@@ -94,8 +72,8 @@ static enum perr analyse(struct request *req, const struct check_input *in, json
 		return *out ? PERR_OK : PERR_NOMEM;
 	}
 	struct bounce_result r;
-	enum perr rc = bounce_analyze_max(req->app->bounce, in->bounce, in->bounce_len,
-					  req->app->cfg.bounce_limit, &r);
+	enum perr rc = bounce_analyze_max(env->bounce, in->bounce, in->bounce_len,
+					  env->bounce_limit, &r);
 	if (rc != PERR_OK)
 		return rc;
 	*out = bounce_result_to_json(&r);
@@ -135,9 +113,8 @@ static void trim_unlisted(json_t *checks)
 }
 
 /* Runs the live check for ip and adds ip, sent, note, checks to doc. */
-static enum perr live_check(struct request *req, const char *ip, unsigned flags, json_t *doc)
+static enum perr live_check(const struct check_env *env, const char *ip, unsigned flags, json_t *doc)
 {
-	struct app *app = req->app;
 	if (ip == NULL) {
 		json_object_set_new(doc, "ip", json_null());
 		json_object_set_new(doc, "sent", json_false());
@@ -148,7 +125,7 @@ static enum perr live_check(struct request *req, const char *ip, unsigned flags,
 		return PERR_OK;
 	}
 	struct dnsbl_report *rep = NULL;
-	enum perr rc = dnsbl_check(app->dnsbl, ip, flags, &rep);
+	enum perr rc = dnsbl_check(env->dnsbl, ip, flags, &rep);
 	if (rc != PERR_OK)
 		return rc;
 	json_t *checks = dnsbl_results_to_json(rep);
@@ -159,19 +136,20 @@ static enum perr live_check(struct request *req, const char *ip, unsigned flags,
 	    json_object_set_new(doc, "note", rep->note[0] ? json_string(rep->note) : json_null()) ||
 	    json_object_set_new(doc, "check_ms", json_integer(rep->ms)) ||
 	    json_object_set_new(doc, "checks", checks) ||
-	    json_object_set_new(doc, "ip_is_ours", json_boolean(check_ip_is_ours(app->cfg.site_outgoing_ips, rep->ip))))
+	    json_object_set_new(doc, "ip_is_ours", json_boolean(check_ip_is_ours(env->outgoing_ips, rep->ip))))
 		rc = PERR_NOMEM;
 	dnsbl_report_free(rep);
 	return rc;
 }
 
+/* The string at key of doc, or NULL (borrowed from doc). */
 static const char *jstr(json_t *doc, const char *key)
 {
 	return json_string_value(json_object_get(doc, key));
 }
 
 /* Stores doc (recipient already taken out) as a report. */
-static enum perr store_doc(struct request *req, const struct check_input *in, json_t *doc,
+static enum perr store_doc(const struct check_env *env, const struct check_input *in, json_t *doc,
 			   const char *recipient, const char *token, long long created)
 {
 	const char *named[MAX_ZONES], *live[MAX_ZONES];
@@ -188,12 +166,6 @@ static enum perr store_doc(struct request *req, const struct check_input *in, js
 	char *text = json_dumps(doc, JSON_COMPACT);
 	if (text == NULL)
 		return PERR_NOMEM;
-	uint8_t holder[32];
-	int anonymous = req->session == NULL;
-	if (anonymous) {
-		const char *secret = holder_secret(req);
-		crypto_hash_sha256(holder, (const unsigned char *)secret, strlen(secret));
-	}
 	json_t *smtp = json_object_get(doc, "provider_code");
 	struct report_row row = {
 		.token = token,
@@ -201,8 +173,8 @@ static enum perr store_doc(struct request *req, const struct check_input *in, js
 		.source = in->source,
 		.ticket = in->ticket,
 		.previous_id = in->previous_id,
-		.user_id = anonymous ? 0 : req->session->user.id,
-		.holder_hash = anonymous ? holder : NULL,
+		.user_id = in->user_id,
+		.holder_hash = in->user_id ? NULL : in->holder_hash,
 		.ip = jstr(doc, "ip"),
 		.ip_is_ours = json_is_true(json_object_get(doc, "ip_is_ours")),
 		.blacklist = json_is_true(json_object_get(doc, "blacklist")),
@@ -217,17 +189,17 @@ static enum perr store_doc(struct request *req, const struct check_input *in, js
 		.zones_named = named, .nnamed = nnamed,
 		.zones_live = live, .nlive = nlive,
 	};
-	enum perr rc = store_report_insert(req->app->store, &row, NULL);
+	enum perr rc = store_report_insert(env->store, &row, NULL);
 	free(text);
 	return rc;
 }
 
-enum perr check_run(struct request *req, const struct check_input *in, json_t **out,
+enum perr check_run(const struct check_env *env, const struct check_input *in, json_t **out,
 		    char token[REPORT_TOKEN_CHARS + 1])
 {
 	*out = NULL;
 	json_t *doc = NULL;
-	enum perr rc = analyse(req, in, &doc);
+	enum perr rc = analyse(env, in, &doc);
 	if (rc != PERR_OK)
 		return rc;
 	/* the address to check: a re-check repeats the earlier one; else what
@@ -238,9 +210,9 @@ enum perr check_run(struct request *req, const struct check_input *in, json_t **
 	if (ip)
 		snprintf(ipbuf, sizeof ipbuf, "%s", ip);
 	json_object_set_new(doc, "input", json_string(input && !strcmp(input, "bounce") ? "bounce" : "ip"));
-	if ((rc = live_check(req, ip ? ipbuf : NULL, in->dns_flags, doc)) != PERR_OK)
+	if ((rc = live_check(env, ip ? ipbuf : NULL, in->dns_flags, doc)) != PERR_OK)
 		goto fail;
-	if ((rc = explain_report(req->app->explain, req->app->catalogue, doc)) != PERR_OK)
+	if ((rc = explain_report(env->explain, env->catalogue, doc)) != PERR_OK)
 		goto fail;
 
 	char recipient[512] = "";
@@ -249,13 +221,14 @@ enum perr check_run(struct request *req, const struct check_input *in, json_t **
 		snprintf(recipient, sizeof recipient, "%s", r);
 	json_object_del(doc, "recipient");   /* kept apart: shown to the holder only */
 
-	csrf_random_token(token, REPORT_TOKEN_CHARS + 1, REPORT_TOKEN_BYTES);
+	if ((rc = token_random(token, REPORT_TOKEN_CHARS + 1, REPORT_TOKEN_BYTES)) != PERR_OK)
+		goto fail;
 	long long created = (long long)time(NULL);
 	json_object_set_new(doc, "token", json_string(token));
 	json_object_set_new(doc, "created", json_integer(created));
 	json_object_set_new(doc, "ticket", in->ticket ? json_string(in->ticket) : json_null());
 	json_object_set_new(doc, "source", json_string(in->source));
-	if ((rc = store_doc(req, in, doc, recipient[0] ? recipient : NULL, token, created)) != PERR_OK)
+	if ((rc = store_doc(env, in, doc, recipient[0] ? recipient : NULL, token, created)) != PERR_OK)
 		goto fail;
 	/* the caller made this report, so it is its holder */
 	json_object_set_new(doc, "recipient", recipient[0] ? json_string(recipient) : json_null());

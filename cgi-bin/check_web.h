@@ -1,0 +1,26 @@
+/* The web side of a check (src/check/check.h does the work): the
+ * worker's handles and settings as the check's environment, the visitor
+ * as its maker (logged-in user, or the "holder" cookie), the per-client
+ * rate limit. Used by the form, the ticket link, the re-check button and
+ * the JSON API. */
+#ifndef PORTAL_CHECK_WEB_H
+#define PORTAL_CHECK_WEB_H
+
+#include "check/check.h"
+
+struct request;
+
+/* Runs in (its maker filled in from the visitor) and stores it; queues the
+ * holder cookie for an anonymous visitor who has none, once the report is
+ * stored. Same results as check_run(). */
+enum perr check_web_run(struct request *req, struct check_input *in, json_t **doc,
+			char token[REPORT_TOKEN_CHARS + 1]);
+
+/* Applies checks.per_minute for this client. Returns 0 when allowed, else
+ * the seconds until the next minute (for Retry-After). */
+int check_web_rate_limited(struct request *req);
+
+/* 1 when the visitor holds the report (made it, logged in or by cookie). */
+int check_web_is_holder(struct request *req, const struct report_stored *r);
+
+#endif

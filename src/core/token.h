@@ -1,0 +1,40 @@
+/* Random tokens, SHA-256 and constant-time comparison: the one owner of
+ * libsodium besides the password module (src/core/password.c). Session
+ * ids, CSRF tokens, report holder secrets and report tokens are all made
+ * by token_random(); each caller names the size of what it makes. */
+#ifndef PORTAL_TOKEN_H
+#define PORTAL_TOKEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define TOKEN_MAX_BYTES 48                 /* largest token token_random() makes */
+#define TOKEN_CHARS(nbytes) (((nbytes) * 4 + 2) / 3)   /* unpadded base64url length */
+#define TOKEN_SHA256_BYTES 32
+#define TOKEN_SHA256_HEX (2 * TOKEN_SHA256_BYTES + 1)  /* hex digest with its NUL */
+
+/* Starts the library (idempotent, thread-safe). Returns PERR_OK, or
+ * PERR_INTERNAL when libsodium will not start (no entropy source). */
+enum perr token_init(void);
+
+/* Writes nbytes (1..TOKEN_MAX_BYTES) random bytes into out as unpadded
+ * base64url (TOKEN_CHARS(nbytes) characters and a NUL). Returns PERR_OK,
+ * or PERR_INVALID when nbytes is out of range or outlen too small (out is
+ * then the empty string). */
+enum perr token_random(char *out, size_t outlen, size_t nbytes);
+
+/* SHA-256 of the NUL-terminated string s, raw or as lowercase hex. */
+void token_sha256(const char *s, uint8_t out[TOKEN_SHA256_BYTES]);
+void token_sha256_hex(const char *s, char out[TOKEN_SHA256_HEX]);
+
+/* 1 when the n bytes at a and b are equal, in time independent of where
+ * they differ; 0 otherwise. */
+int token_equal(const void *a, const void *b, size_t n);
+
+/* Overwrites n bytes at p with zeros in a way the compiler keeps (for
+ * secrets that leave scope). */
+void token_wipe(void *p, size_t n);
+
+#endif

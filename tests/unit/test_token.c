@@ -1,0 +1,109 @@
+/* src/core/token: random tokens have the size and alphabet asked for and
+ * differ; bad sizes are refused; SHA-256 matches the FIPS 180-2 vectors in
+ * hex and raw; the constant-time compare tells equal from unequal. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/token.h"
+
+/* 1 when every character of s is base64url (no padding). */
+static int base64url(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_'))
+			return 0;
+	return 1;
+}
+
+static void test_random_sizes(void **state)
+{
+	(void)state;
+	static const struct { size_t nbytes; size_t chars; } cases[] = {
+		{ 1, 2 }, { 3, 4 }, { 24, 32 }, { 32, 43 }, { TOKEN_MAX_BYTES, 64 },
+	};
+	assert_int_equal(token_init(), PERR_OK);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char a[TOKEN_CHARS(TOKEN_MAX_BYTES) + 1], b[sizeof a];
+		assert_int_equal(TOKEN_CHARS(cases[i].nbytes), cases[i].chars);
+		assert_int_equal(token_random(a, sizeof a, cases[i].nbytes), PERR_OK);
+		assert_int_equal(token_random(b, sizeof b, cases[i].nbytes), PERR_OK);
+		assert_int_equal(strlen(a), cases[i].chars);
+		assert_true(base64url(a));
+		if (cases[i].nbytes >= 16)
+			assert_string_not_equal(a, b);   /* 128+ random bits never repeat */
+	}
+}
+
+static void test_random_refused(void **state)
+{
+	(void)state;
+	static const struct { size_t outlen, nbytes; } cases[] = {
+		{ 64, 0 },                       /* nothing to make */
+		{ 128, TOKEN_MAX_BYTES + 1 },    /* above the maximum */
+		{ 43, 32 },                      /* no room for the NUL */
+		{ 10, 32 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char out[128] = "unchanged";
+		assert_int_equal(token_random(out, cases[i].outlen, cases[i].nbytes), PERR_INVALID);
+		assert_string_equal(out, "");
+	}
+}
+
+static void test_sha256(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *hex; } cases[] = {
+		{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char hex[TOKEN_SHA256_HEX];
+		uint8_t raw[TOKEN_SHA256_BYTES];
+		token_sha256_hex(cases[i].in, hex);
+		assert_string_equal(hex, cases[i].hex);
+		token_sha256(cases[i].in, raw);
+		for (size_t j = 0; j < sizeof raw; j++) {
+			unsigned byte = 0;
+			sscanf(cases[i].hex + 2 * j, "%2x", &byte);
+			assert_int_equal(raw[j], byte);
+		}
+	}
+}
+
+static void test_equal_and_wipe(void **state)
+{
+	(void)state;
+	static const struct { const char *a, *b; size_t n; int want; } cases[] = {
+		{ "same-token", "same-token", 10, 1 },
+		{ "same-token", "same-tokeN", 10, 0 },
+		{ "Xame-token", "same-token", 10, 0 },
+		{ "abc", "abd", 2, 1 },          /* only n bytes count */
+		{ "", "", 0, 1 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		assert_int_equal(token_equal(cases[i].a, cases[i].b, cases[i].n), cases[i].want);
+	char secret[] = "do not keep me";
+	token_wipe(secret, sizeof secret);
+	for (size_t i = 0; i < sizeof secret; i++)
+		assert_int_equal(secret[i], 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_random_sizes),
+		cmocka_unit_test(test_random_refused),
+		cmocka_unit_test(test_sha256),
+		cmocka_unit_test(test_equal_and_wipe),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
