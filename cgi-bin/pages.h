@@ -8,6 +8,7 @@ typedef void (*page_handler)(struct request *req);
 
 void page_home(struct request *req);
 void page_healthz(struct request *req);
+void page_metrics(struct request *req);        /* GET /metrics (loopback or admins) */
 void page_check_post(struct request *req);     /* POST /check */
 void page_check_get(struct request *req);      /* GET /check?ip=&ticket= */
 void page_api_check(struct request *req);      /* GET /api/v1/check?ip= */

@@ -16,6 +16,7 @@ struct route {
 static const struct route routes[] = {
 	{ "/", M_GET, page_home },
 	{ "/healthz", M_GET, page_healthz },
+	{ "/metrics", M_GET, page_metrics },
 	{ "/check", M_POST, page_check_post },
 	{ "/check", M_GET, page_check_get },
 	{ "/r/*", M_GET, page_report },

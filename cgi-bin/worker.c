@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "http.h"
 #include "core/log.h"
@@ -9,6 +10,7 @@
 #include "render.h"
 #include "router.h"
 #include "session.h"
+#include "store/store_metrics.h"
 #include "store/store_postfix.h"
 #include "worker.h"
 
@@ -64,8 +66,18 @@ static void on_term(int sig)
 	FCGX_ShutdownPending();
 }
 
+/* Monotonic microseconds, for request durations. */
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Serves one request and counts its duration in the shared histogram. */
 static void handle(struct app *app, FCGX_Request *fr)
 {
+	int64_t t0 = mono_us();
 	struct request req;
 	int status = http_frontline(&req, app, fr);
 	if (status == 0)
@@ -81,6 +93,7 @@ static void handle(struct app *app, FCGX_Request *fr)
 		}
 	}
 	http_request_end(&req);
+	(void)store_latency_observe(app->store, mono_us() - t0);
 }
 
 int worker_run(struct app *app, int listen_fd)

@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "internal/dnsbl_internal.h"
 #include "store/store_dnsbl.h"
+#include "store/store_metrics.h"
 
 static const char *const status_names[DNSBL_STATUS__MAX] = {
 	[DNSBL_LISTED] = "listed",
@@ -340,6 +341,10 @@ static void finish_reports(struct batch *b, struct dnsbl_report **out, size_t n,
 			struct dnsbl_result *res = &r->results[i];
 			size_t li = list_index(chk, res->list);
 			dnsbl_apply_health(chk, res, li, r->family);
+			if (chk->store != NULL)
+				(void)store_dnsbl_outcome_add(chk->store, res->list->zone,
+							      dnsbl_status_str(res->status),
+							      res->cached);
 			if (!res->list->test || b->proven[li][dnsbl_fam_index(r->family)] == HEALTH_OK)
 				dnsbl_cache_write(chk, r->ip, res, now);
 		}
