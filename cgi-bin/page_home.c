@@ -1,7 +1,55 @@
-/* GET /: the check form and what the portal is for. */
+/* GET /: the check form and what the portal is for; during an incident
+ * (portalctl monitor recorded one of our servers as listed) one line per
+ * listed server says so before the visitor pastes anything. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
 #include "app.h"
 #include "http.h"
 #include "pages.h"
+#include "render.h"
+#include "dnsbl/knowledge_dnsbl.h"
+#include "store/store_monitor.h"
+
+#define HOME_LISTINGS_MAX 16
+
+/* Sets incident.N.{ip,lists,since} for every listed server of ours:
+ * open listings come oldest first, so a server's first row gives its
+ * "since"; its lists are joined by commas. */
+static void fill_incident(struct request *req, struct view *v)
+{
+	struct monitor_listing open[HOME_LISTINGS_MAX];
+	size_t n = 0, servers = 0;
+	if (store_monitor_current(req->app->store, NULL, open, HOME_LISTINGS_MAX, &n) != PERR_OK)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		size_t first = 0;
+		while (strcmp(open[first].ip, open[i].ip) != 0)
+			first++;
+		if (first != i)
+			continue;   /* this server's line is already written */
+		char lists[512] = "", k[48], when[64];
+		for (size_t j = i; j < n; j++) {
+			if (strcmp(open[j].ip, open[i].ip) != 0)
+				continue;
+			const struct dnsbl_list *l = dnsbl_catalogue_find(req->app->catalogue, open[j].zone);
+			size_t used = strlen(lists);
+			snprintf(lists + used, sizeof lists - used, "%s%s", used ? ", " : "",
+				 l ? l->name : open[j].zone);
+		}
+		time_t since = (time_t)open[i].since;
+		struct tm tm;
+		gmtime_r(&since, &tm);
+		strftime(when, sizeof when, "%d %B %Y, %H:%M UTC", &tm);
+#define SETI(field, val) do { snprintf(k, sizeof k, "incident.%zu." field, servers); view_set(v, k, val); } while (0)
+		SETI("ip", open[i].ip);
+		SETI("lists", lists);
+		SETI("since", when);
+#undef SETI
+		servers++;
+	}
+}
 
 void page_home(struct request *req)
 {
@@ -13,6 +61,7 @@ void page_home(struct request *req)
 	http_view_common(req, v);
 	view_set(v, "page.title", "Is your mail server on a blacklist?");
 	view_set(v, "page.nav", "home");
+	fill_incident(req, v);
 	http_send_page(req, 200, PAGE_HOME, v);
 	view_free(v);
 }

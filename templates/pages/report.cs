@@ -14,7 +14,7 @@
 <?cs if:monitor.since ?>
 <section class="notice known" aria-labelledby="known">
   <h2 id="known">We know about this</h2>
-  <p>Our monitoring has seen this server on <?cs each:l = monitor.lists ?><?cs var:l.name ?><?cs if:!last(l) ?>, <?cs /if ?><?cs /each ?> since <?cs var:monitor.since ?>. It is being handled; you do not need to report it.</p>
+  <p>Our monitoring has seen this server (<code><?cs var:report.ip ?></code>) on <?cs each:l = monitor.lists ?><?cs var:l.name ?><?cs if:!last(l) ?>, <?cs /if ?><?cs /each ?> since <?cs var:monitor.since ?>. It is being handled; you do not need to report it.</p>
   <?cs each:l = monitor.lists ?><?cs if:l.duration && name(l) < 3 ?><p class="muted"><?cs var:l.name ?>: <?cs var:l.duration ?>.</p><?cs /if ?><?cs /each ?>
 </section>
 <?cs /if ?>

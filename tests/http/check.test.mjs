@@ -289,10 +289,19 @@ test('a report on one of our servers that monitoring knows is listed says "we kn
   const c = new Client(stack.base);
   const before = await reportOf(c, await check(c, { ip: '192.0.2.2' }));
   assert.doesNotMatch(before.html, /We know about this/);
+  assert.doesNotMatch(await (await c.get('/')).text(), /Known problem/);
   const run = spawnSync(bin('tools/portalctl'), ['--conf', stack.confPath, 'monitor'], { encoding: 'utf8' });
   assert.ok(run.status !== null, run.stderr);
   const after = await (await new Client(stack.base).get(before.loc)).text();
   assert.match(after, /We know about this/);
-  assert.match(after, /Our monitoring has seen this server on .*SpamCop Blocking List.* since \d+ \w+ \d{4}/s);
+  assert.match(after, /Our monitoring has seen this server \(<code>192\.0\.2\.2<\/code>\) on .*SpamCop Blocking List.* since \d+ \w+ \d{4}/s);
   assert.match(after, /It is being handled/);
+  // the home page says it too, before anyone pastes anything: which
+  // server, which lists, since when, handled, and one link
+  const home = await (await new Client(stack.base).get('/')).text();
+  const line = home.match(/<p class="notice known incident">[\s\S]*?<\/p>/g);
+  assert.equal(line?.length, 2, 'one line per listed server (the zones list both)');
+  assert.match(line[1], /our mail server <code>192\.0\.2\.3<\/code> is listed on [^<]*Spamhaus ZEN/);
+  assert.match(line[0], /our mail server <code>192\.0\.2\.2<\/code> is listed on [^<]*SpamCop Blocking List[^<]* since \d+ \w+ \d{4}, \d\d:\d\d UTC\. We are handling it/);
+  assert.match(line[0], /<a href="\/check\?ip=192\.0\.2\.2">/);
 });
