@@ -185,6 +185,17 @@ static const char *verdict(const struct explain_knowledge *k, json_t *doc, const
 				 to, prov, server, *code ? " (code " : "", code, *code ? ")" : "");
 			return "reputation";
 		}
+		/* Only a recognised reason that is not a block says "not a
+		 * blacklist problem"; a bounce we could not read says so. */
+		if (!strcmp(category, "other") || !*category) {
+			if (ev->nlisted > 0)
+				snprintf(sentence, len, "We could not tell from this bounce why it was refused, "
+					 "but %s is listed right now on %s.", server, ev->live_listed);
+			else
+				snprintf(sentence, len, "We could not tell from this bounce why it was refused: "
+					 "it names no reason we recognise.");
+			return "unknown";
+		}
 		snprintf(sentence, len, "This bounce is not a blacklist problem: %s.", not_blacklist_text(k, category));
 		return "not_blacklist";
 	}
@@ -323,7 +334,11 @@ enum perr explain_report(const struct explain_knowledge *k, const struct dnsbl_c
 	char sentence[1024];
 	const char *v = verdict(k, doc, ev, sentence, sizeof sentence);
 	const char *top = "none";
-	json_t *list = strcmp(v, "not_blacklist") && strcmp(v, "clean") ? causes(k, doc, ev, &top) : json_array();
+	/* No causes where nothing points at a block: a clean address, a
+	 * recognised other reason, or a bounce we could not read. */
+	int no_block = !strcmp(v, "not_blacklist") || !strcmp(v, "clean") ||
+		       (!strcmp(v, "unknown") && ev->nlisted == 0);
+	json_t *list = no_block ? json_array() : causes(k, doc, ev, &top);
 	char expiry[1200];
 	snprintf(expiry, sizeof expiry, "%s%s%s",
 		 ev->nlisted || !strcmp(v, "blacklist") || !strcmp(v, "reputation")

@@ -305,3 +305,15 @@ test('a report on one of our servers that monitoring knows is listed says "we kn
   assert.match(line[0], /our mail server <code>192\.0\.2\.2<\/code> is listed on [^<]*SpamCop Blocking List[^<]* since \d+ \w+ \d{4}, \d\d:\d\d UTC\. We are handling it/);
   assert.match(line[0], /<a href="\/check\?ip=192\.0\.2\.2">/);
 });
+
+test('a bounce with no reason we recognise is "unknown", never "not a blacklist problem"', async () => {
+  const c = new Client(stack.base);
+  const bounce = 'Subject: Undelivered Mail\n\nYour message to someone@example.org could not be delivered.\n' +
+    'Please contact your administrator.\n';
+  const { token, html } = await reportOf(c, await check(c, { bounce }));
+  const doc = await (await c.get(`/api/v1/reports/${token}`)).json();
+  assert.equal(doc.verdict, 'unknown');
+  assert.deepEqual(doc.causes, [], 'no causes are offered without evidence of a block');
+  assert.match(doc.sentence, /could not tell/);
+  assert.doesNotMatch(html, /not a blacklist problem/i);
+});
