@@ -3,12 +3,11 @@
 // temporary port, socket and static dir.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStack, freePort, sleep, ROOT } from '../lib/stack.mjs';
+import { startApache } from '../lib/apache.mjs';
 
-const MODULES = '/usr/lib/apache2/modules';
 let stack, apache, port, dir;
 
 before(async () => {
@@ -19,28 +18,7 @@ before(async () => {
     .replaceAll('/usr/local/share/blhelpdesk/static', join(dir, 'static'))
     .replaceAll('/run/blhelpdesk/portal.sock', stack.sock)
     .replace('<VirtualHost *:80>', `<VirtualHost 127.0.0.1:${port}>`);
-  const user = process.getuid() === 0 ? 'User www-data\nGroup www-data\n' : '';
-  writeFileSync(join(dir, 'apache.conf'), `
-ServerRoot ${dir}
-ServerName localhost
-Listen 127.0.0.1:${port}
-PidFile ${dir}/apache.pid
-ErrorLog ${dir}/apache-error.log
-LogLevel warn
-${user}
-LoadModule mpm_event_module ${MODULES}/mod_mpm_event.so
-LoadModule authz_core_module ${MODULES}/mod_authz_core.so
-LoadModule mime_module ${MODULES}/mod_mime.so
-LoadModule alias_module ${MODULES}/mod_alias.so
-LoadModule headers_module ${MODULES}/mod_headers.so
-LoadModule proxy_module ${MODULES}/mod_proxy.so
-LoadModule proxy_fcgi_module ${MODULES}/mod_proxy_fcgi.so
-TypesConfig /etc/mime.types
-Mutex file:${dir}
-${site}
-`);
-  apache = spawn('/usr/sbin/apache2', ['-f', join(dir, 'apache.conf'), '-DFOREGROUND'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, APACHE_RUN_DIR: dir, APACHE_LOCK_DIR: dir } });
+  apache = startApache({ dir, ports: [port], site });
   let err = '';
   apache.stderr.on('data', (d) => { err += d; });
   for (let i = 0; i < 100; i++) {

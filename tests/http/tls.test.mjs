@@ -7,12 +7,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import https from 'node:https';
 import { startStack, freePort, sleep, ROOT } from '../lib/stack.mjs';
+import { startApache } from '../lib/apache.mjs';
 
-const MODULES = '/usr/lib/apache2/modules';
 let stack, cert, key, ca;
 const servers = [];
 
@@ -69,7 +69,7 @@ after(async () => {
   await stack?.stop();
 });
 
-async function startNginx() {
+async function startTlsNginx() {
   const [httpPort, tlsPort] = [await freePort(), await freePort()];
   const dir = join(stack.dir, 'nginx-tls');
   mkdirSync(join(dir, 'tmp'), { recursive: true });
@@ -102,44 +102,23 @@ ${body}
   return { httpPort, tlsPort };
 }
 
-async function startApache() {
+async function startTlsApache() {
   const [httpPort, tlsPort] = [await freePort(), await freePort()];
   const dir = join(stack.dir, 'apache-tls');
   mkdirSync(dir, { recursive: true });
   const body = site('conf/apache/blhelpdesk-tls.conf')
     .replace('<VirtualHost *:80>', `<VirtualHost 127.0.0.1:${httpPort}>`)
     .replace('<VirtualHost *:443>', `<VirtualHost 127.0.0.1:${tlsPort}>`);
-  writeFileSync(join(dir, 'apache.conf'), `
-ServerRoot ${dir}
-ServerName localhost
-Listen 127.0.0.1:${httpPort}
-Listen 127.0.0.1:${tlsPort}
-PidFile ${dir}/apache.pid
-ErrorLog ${dir}/error.log
-LogLevel warn
-${process.getuid() === 0 ? 'User www-data\nGroup www-data' : ''}
-LoadModule mpm_event_module ${MODULES}/mod_mpm_event.so
-LoadModule authz_core_module ${MODULES}/mod_authz_core.so
-LoadModule mime_module ${MODULES}/mod_mime.so
-LoadModule alias_module ${MODULES}/mod_alias.so
-LoadModule headers_module ${MODULES}/mod_headers.so
-LoadModule rewrite_module ${MODULES}/mod_rewrite.so
-LoadModule socache_shmcb_module ${MODULES}/mod_socache_shmcb.so
-LoadModule ssl_module ${MODULES}/mod_ssl.so
-LoadModule proxy_module ${MODULES}/mod_proxy.so
-LoadModule proxy_fcgi_module ${MODULES}/mod_proxy_fcgi.so
-TypesConfig /etc/mime.types
-Mutex file:${dir}
-${body}
-`);
-  const p = spawn('/usr/sbin/apache2', ['-f', join(dir, 'apache.conf'), '-DFOREGROUND'],
-    { stdio: 'ignore', env: { ...process.env, APACHE_RUN_DIR: dir, APACHE_LOCK_DIR: dir } });
+  const p = startApache({ dir, ports: [httpPort, tlsPort], site: body,
+    modules: ['rewrite', 'socache_shmcb', 'ssl'] });
+  p.stdout.resume();
+  p.stderr.resume();
   servers.push(p);
   await waitUp(tlsPort, p, 'apache with TLS');
   return { httpPort, tlsPort };
 }
 
-for (const [name, start] of [['nginx', startNginx], ['apache', startApache]]) {
+for (const [name, start] of [['nginx', startTlsNginx], ['apache', startTlsApache]]) {
   test(`${name} TLS sample: redirect, HSTS, Secure cookies, body limit`, async () => {
     const { httpPort, tlsPort } = await start();
     const plain = await fetch(`http://127.0.0.1:${httpPort}/r/abc?x=1`, { redirect: 'manual' });
@@ -165,7 +144,7 @@ for (const [name, start] of [['nginx', startNginx], ['apache', startApache]]) {
 }
 
 test('nginx TLS sample limits bursts from one address (429), static files are not limited', async () => {
-  const { tlsPort } = await startNginx();
+  const { tlsPort } = await startTlsNginx();
   const answers = await Promise.all(Array.from({ length: 60 }, () => get(tlsPort, '/healthz')));
   const limited = answers.filter((r) => r.status === 429).length;
   assert.ok(limited > 0, 'some of 60 requests at once are limited');
