@@ -52,7 +52,10 @@ static int commonness(unsigned char c)
 	return p ? (int)(sizeof order - (size_t)(p - order)) : 0;
 }
 
-static int add(struct bounce_gate *g, const char *lit, size_t n, int pre)
+/* Adds literal lit (n bytes, lower case) to g with its bound pre (the
+ * most bytes a match can have before it; -1 unknown). 0, or -1 when g
+ * is full. */
+int bounce_gate_add(struct bounce_gate *g, const char *lit, size_t n, int pre)
 {
 	if (n > BOUNCE_GATE_LEN)
 		n = BOUNCE_GATE_LEN;
@@ -80,12 +83,14 @@ static int add(struct bounce_gate *g, const char *lit, size_t n, int pre)
 static int seq_lits(const char *p, const char *end, struct bounce_gate *g, int base);
 
 /* One alternative (no top-level '|'): its longest mandatory literal run,
- * else the literals of its first mandatory group. 0 on success, -1 when
+ * else the literals of its first mandatory group, else text sets
+ * (bounce_gate_set.c). 0 on success, -1 when
  * it has no usable literal. base is the most bytes a match can have
  * before the alternative starts (-1 unbounded); each literal records the
  * most bytes a match can have before it. */
 static int alt_lits(const char *p, const char *end, struct bounce_gate *g, int base)
 {
+	const char *start = p;
 	char run[64], best[64];
 	size_t rl = 0, bl = 0;
 	const char *grp = NULL, *grpend = NULL;
@@ -172,10 +177,12 @@ static int alt_lits(const char *p, const char *end, struct bounce_gate *g, int b
 		best_pre = run_pre;
 	}
 	if (bl >= MIN_LIT)
-		return add(g, best, bl, bounce_len_add(base, best_pre));
-	if (grp)
-		return seq_lits(grp, grpend, g, bounce_len_add(base, grp_pre));
-	return -1;
+		return bounce_gate_add(g, best, bl, bounce_len_add(base, best_pre));
+	int had = g->n;
+	if (grp && seq_lits(grp, grpend, g, bounce_len_add(base, grp_pre)) == 0)
+		return 0;
+	g->n = had;
+	return bounce_gate_texts(start, end, g, base);
 }
 
 /* A sequence with top-level alternatives: every one must give literals. */

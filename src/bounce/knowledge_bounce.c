@@ -72,76 +72,20 @@ static char *mkid(const char *kind, const char *name, bool *oom)
 	return s;
 }
 
-/* Compiles pattern key of node into *p (caseless, JIT). A missing pattern
- * is an error when required. */
+/* Compiles pattern key of node into *p (knowledge_compile.c). A missing
+ * pattern is an error when required. */
 static enum perr compile(struct loader *l, HDF *node, const char *id, bool required,
                          struct kb_pattern *p)
 {
-	const char *src = hdf_get_value(node, "pattern", NULL);
-	if (src == NULL || src[0] == '\0')
+	const char *raw = hdf_get_value(node, "pattern", NULL);
+	if (raw == NULL || raw[0] == '\0')
 		return required ? fail(l, PERR_CONFIG, "%s: no pattern", id) : PERR_OK;
-	int ec;
-	PCRE2_SIZE eo;
-	/* the offset limit lets the analyzer start a match only where one of
-	 * the pattern's literals is near */
-	uint32_t opts = PCRE2_CASELESS | PCRE2_USE_OFFSET_LIMIT;
-	if (hdf_get_int_value(node, "case_sensitive", 0))
-		opts = PCRE2_USE_OFFSET_LIMIT;
-	p->re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, NULL);
-	if (p->re == NULL) {
-		PCRE2_UCHAR msg[160];
-		pcre2_get_error_message(ec, msg, sizeof msg);
-		return fail(l, PERR_CONFIG, "%s: pattern error at %lu: %s", id, (unsigned long)eo,
-		            (const char *)msg);
-	}
-	/* "gate" lists the literals by hand where the pattern's own cannot be
-	 * derived (a match must contain one of them); a literal in double
-	 * quotes keeps its spaces */
-	const char *gate = hdf_get_value(node, "gate", NULL);
-	if (gate != NULL) {
-		memset(&p->gate, 0, sizeof p->gate);
-		char tmp[512];
-		snprintf(tmp, sizeof tmp, "%s", gate);
-		char *save = NULL;
-		for (char *w = strtok_r(tmp, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-			while (*w == ' ')
-				w++;
-			size_t wl = strlen(w);
-			while (wl > 0 && w[wl - 1] == ' ')
-				w[--wl] = '\0';
-			if (wl >= 2 && w[0] == '"' && w[wl - 1] == '"') {
-				w[--wl] = '\0';
-				w++;
-				wl--;
-			}
-			if (wl < BOUNCE_GATE_MIN || p->gate.n >= BOUNCE_GATE_MAX || wl > BOUNCE_GATE_LEN)
-				return fail(l, PERR_CONFIG, "%s: bad gate (%d-%d bytes a literal)", id,
-				            BOUNCE_GATE_MIN, BOUNCE_GATE_LEN);
-			for (size_t i = 0; i < wl; i++)
-				w[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
-			memcpy(p->gate.lit[p->gate.n], w, wl + 1);
-			p->gate.len[p->gate.n] = (unsigned char)wl;
-			p->gate.anchor[p->gate.n] = 0;
-			p->gate.pre[p->gate.n] = -1; /* where in a match: not known */
-			p->gate.n++;
-		}
-	} else {
-		bounce_gate_derive(src, &p->gate);
-	}
-	p->gate.maxlen = bounce_gate_maxlen(src);
-	/* JIT is an optimisation: without it matching still works */
-	(void)pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
-	int g = pcre2_substring_number_from_name(p->re, (PCRE2_SPTR) "ip");
-	p->g_ip = g > 0 ? (uint32_t)g : 0;
-	g = pcre2_substring_number_from_name(p->re, (PCRE2_SPTR) "list");
-	p->g_list = g > 0 ? (uint32_t)g : 0;
-	g = pcre2_substring_number_from_name(p->re, (PCRE2_SPTR) "code");
-	p->g_code = g > 0 ? (uint32_t)g : 0;
-	uint32_t cap = 0;
-	pcre2_pattern_info(p->re, PCRE2_INFO_CAPTURECOUNT, &cap);
-	if (cap + 1 > l->k->max_groups)
-		l->k->max_groups = cap + 1;
-	return PERR_OK;
+	if (hdf_get_value(node, "gate", NULL) != NULL)
+		return fail(l, PERR_CONFIG, "%s: gate is derived from the pattern now; remove the line", id);
+	char why[256] = "";
+	bool case_sensitive = hdf_get_int_value(node, "case_sensitive", 0) != 0;
+	enum perr e = kb_compile_pattern(l->k, id, raw, case_sensitive, p, why, sizeof why);
+	return e == PERR_OK ? PERR_OK : fail(l, e, "%s", why);
 }
 
 static enum perr get_category(struct loader *l, HDF *node, const char *id, bool required,
@@ -358,6 +302,39 @@ static enum perr load_categories(struct loader *l, HDF *sec)
 	return PERR_OK;
 }
 
+/* Adds the Pattern entries of section sec ("Pattern.NAME = regex"):
+ * named pieces of regex the other patterns use as {NAME}. */
+static enum perr load_pattern_names(struct loader *l, HDF *sec)
+{
+	for (HDF *n = hdf_obj_child(sec); n; n = hdf_obj_next(n)) {
+		char why[256] = "";
+		enum perr e = kb_add_pattern_name(l->k, hdf_obj_name(n), hdf_obj_value(n), why, sizeof why);
+		if (e != PERR_OK)
+			return fail(l, e, "%s", why);
+	}
+	return PERR_OK;
+}
+
+/* First pass over one file: only its Pattern section, so that a name
+ * can be used in any file whatever the order they are read in. */
+static enum perr load_names_file(struct loader *l, const char *path)
+{
+	HDF *hdf = NULL;
+	enum perr e = PERR_OK;
+	l->file = path;
+	char why[512];
+	if (neo_hdf_read(&hdf, path, 0, why, sizeof why) != PERR_OK) {
+		e = fail(l, PERR_CONFIG, "%s", why);
+		goto out;
+	}
+	HDF *sec = hdf_get_obj(hdf, "Pattern");
+	if (sec)
+		e = load_pattern_names(l, sec);
+out:
+	hdf_destroy(&hdf);
+	return e;
+}
+
 /* Reads one HDF file and adds its sections to l->k. */
 static enum perr load_file(struct loader *l, const char *path)
 {
@@ -375,6 +352,8 @@ static enum perr load_file(struct loader *l, const char *path)
 			e = load_categories(l, sec);
 			continue;
 		}
+		if (strcmp(name, "Pattern") == 0)
+			continue; /* read by load_names_file() */
 		for (HDF *n = hdf_obj_child(sec); n && e == PERR_OK; n = hdf_obj_next(n)) {
 			if (strcmp(name, "Rule") == 0)
 				e = load_rule(l, n);
@@ -492,14 +471,15 @@ enum perr bounce_knowledge_load_err(const char *dir, struct bounce_knowledge **o
 	if (e == PERR_OK && (l.k = calloc(1, sizeof *l.k)) == NULL)
 		e = PERR_NOMEM;
 	qsort(names, nnames, sizeof names[0], cmpstr);
-	for (size_t i = 0; i < nnames && e == PERR_OK; i++) {
-		char path[4096];
-		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= sizeof path) {
-			e = fail(&l, PERR_CONFIG, "path too long");
-			break;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < nnames && e == PERR_OK; i++) {
+			char path[4096];
+			if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= sizeof path) {
+				e = fail(&l, PERR_CONFIG, "path too long");
+				break;
+			}
+			e = pass == 0 ? load_names_file(&l, path) : load_file(&l, path);
 		}
-		e = load_file(&l, path);
-	}
 	if (e == PERR_OK)
 		e = index_ids(&l);
 	if (e == PERR_OK)
@@ -571,6 +551,7 @@ void bounce_knowledge_free(struct bounce_knowledge *k)
 	}
 	free(k->rules); free(k->providers); free(k->codes); free(k->bitflags);
 	free(k->lists); free(k->ipctx); free(k->receivers); free(k->statuses);
+	kb_free_pattern_names(k);
 	free(k->ids);
 	free(k->lits);
 	free(k);
