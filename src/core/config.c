@@ -112,6 +112,7 @@ static const struct text_key text_keys[] = {
 	TEXT_FIELD("site.dedicated_url", site_dedicated_url),
 	TEXT_FIELD("site.gateway_url", site_gateway_url),
 	TEXT_FIELD("site.outgoing_ips", site_outgoing_ips),
+	TEXT_FIELD("site.outgoing_servers", site_outgoing_servers),
 	TEXT_FIELD("site.base_url", site_base_url),
 };
 
@@ -145,6 +146,8 @@ enum perr config_load(struct config *cfg, const char *path, char *errbuf, size_t
 		else
 			*(unsigned *)((char *)cfg + k->offset) = (unsigned)v;
 	}
+	if (outgoing_servers_parse(cfg->site_outgoing_servers, &cfg->outgoing_servers, errbuf, errlen) != PERR_OK)
+		goto out;
 	rc = PERR_OK;
 out:
 	hdf_destroy(&hdf);
