@@ -70,76 +70,20 @@ static char *mkid(const char *kind, const char *name, bool *oom)
 	return s;
 }
 
-/* Compiles pattern key of node into *p (caseless, JIT). A missing pattern
- * is an error when required. */
+/* Compiles pattern key of node into *p (knowledge_compile.c). A missing
+ * pattern is an error when required. */
 static enum perr compile(struct loader *l, const struct hdfl_node *node, bool required,
                          struct kb_pattern *p)
 {
-	const char *src = hdfl_value(node, "pattern");
-	if (src == NULL || src[0] == '\0')
+	const char *raw = hdfl_value(node, "pattern");
+	if (raw == NULL || raw[0] == '\0')
 		return required ? hdfl_fail(node, "pattern", "missing") : PERR_OK;
-	int ec;
-	PCRE2_SIZE eo;
-	/* the offset limit lets the analyzer start a match only where one of
-	 * the pattern's literals is near */
-	uint32_t opts = PCRE2_CASELESS | PCRE2_USE_OFFSET_LIMIT;
-	if (hdfl_int(node, "case_sensitive", 0))
-		opts = PCRE2_USE_OFFSET_LIMIT;
-	p->re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, NULL);
-	if (p->re == NULL) {
-		PCRE2_UCHAR msg[160];
-		pcre2_get_error_message(ec, msg, sizeof msg);
-		return hdfl_fail(node, "pattern", "error at %lu: %s", (unsigned long)eo,
-		                 (const char *)msg);
-	}
-	/* "gate" lists the literals by hand where the pattern's own cannot be
-	 * derived (a match must contain one of them); a literal in double
-	 * quotes keeps its spaces */
-	const char *gate = hdfl_value(node, "gate");
-	if (gate != NULL) {
-		memset(&p->gate, 0, sizeof p->gate);
-		char tmp[512];
-		snprintf(tmp, sizeof tmp, "%s", gate);
-		char *save = NULL;
-		for (char *w = strtok_r(tmp, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-			while (*w == ' ')
-				w++;
-			size_t wl = strlen(w);
-			while (wl > 0 && w[wl - 1] == ' ')
-				w[--wl] = '\0';
-			if (wl >= 2 && w[0] == '"' && w[wl - 1] == '"') {
-				w[--wl] = '\0';
-				w++;
-				wl--;
-			}
-			if (wl < BOUNCE_GATE_MIN || p->gate.n >= BOUNCE_GATE_MAX || wl > BOUNCE_GATE_LEN)
-				return hdfl_fail(node, "gate", "bad literal (%d-%d bytes each)",
-				                 BOUNCE_GATE_MIN, BOUNCE_GATE_LEN);
-			for (size_t i = 0; i < wl; i++)
-				w[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
-			memcpy(p->gate.lit[p->gate.n], w, wl + 1);
-			p->gate.len[p->gate.n] = (unsigned char)wl;
-			p->gate.anchor[p->gate.n] = 0;
-			p->gate.pre[p->gate.n] = -1; /* where in a match: not known */
-			p->gate.n++;
-		}
-	} else {
-		bounce_gate_derive(src, &p->gate);
-	}
-	p->gate.maxlen = bounce_gate_maxlen(src);
-	/* JIT is an optimisation: without it matching still works */
-	(void)pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
-	int g = pcre2_substring_number_from_name(p->re, (PCRE2_SPTR) "ip");
-	p->g_ip = g > 0 ? (uint32_t)g : 0;
-	g = pcre2_substring_number_from_name(p->re, (PCRE2_SPTR) "list");
-	p->g_list = g > 0 ? (uint32_t)g : 0;
-	g = pcre2_substring_number_from_name(p->re, (PCRE2_SPTR) "code");
-	p->g_code = g > 0 ? (uint32_t)g : 0;
-	uint32_t cap = 0;
-	pcre2_pattern_info(p->re, PCRE2_INFO_CAPTURECOUNT, &cap);
-	if (cap + 1 > l->k->max_groups)
-		l->k->max_groups = cap + 1;
-	return PERR_OK;
+	if (hdfl_value(node, "gate") != NULL)
+		return hdfl_fail(node, "gate", "is derived from the pattern now; remove the line");
+	char why[256] = "";
+	bool case_sensitive = hdfl_int(node, "case_sensitive", 0) != 0;
+	enum perr e = kb_compile_pattern(l->k, hdfl_name(node), raw, case_sensitive, p, why, sizeof why);
+	return e == PERR_OK ? PERR_OK : hdfl_fail(node, "pattern", "%s", why);
 }
 
 static enum perr get_category(const struct hdfl_node *node, bool required,
@@ -380,6 +324,35 @@ static enum perr load_categories(struct loader *l, const struct hdfl_node *sec)
 	return PERR_OK;
 }
 
+/* Adds every Pattern.NAME = regex of the section to l->k. */
+static enum perr load_pattern_names(const struct hdfl_node *sec, struct loader *l)
+{
+	struct hdfl_node n;
+	for (int m = hdfl_first(sec, &n); m; m = hdfl_next(&n)) {
+		char why[256] = "";
+		enum perr e = kb_add_pattern_name(l->k, hdfl_name(&n), hdfl_value(&n, NULL), why, sizeof why);
+		if (e != PERR_OK)
+			return e == PERR_NOMEM ? e : hdfl_fail(&n, NULL, "%s", why);
+	}
+	return PERR_OK;
+}
+
+/* First pass over a file: its named patterns, which every other file's
+ * patterns may use. */
+static enum perr load_names_file(struct loader *l, const char *path)
+{
+	struct hdfl_doc *doc = NULL;
+	l->file = path;
+	enum perr e = hdfl_open_file(&doc, path, l->err, l->errlen);
+	if (e != PERR_OK)
+		return e == PERR_NOMEM ? e : PERR_CONFIG;
+	struct hdfl_node root = hdfl_root(doc), sec;
+	if (hdfl_get(&root, "Pattern", &sec))
+		e = load_pattern_names(&sec, l);
+	hdfl_close(doc);
+	return e;
+}
+
 /* Reads one HDF file and adds its sections to l->k. */
 static enum perr load_file(struct loader *l, const char *path)
 {
@@ -395,6 +368,8 @@ static enum perr load_file(struct loader *l, const char *path)
 			e = load_categories(l, &sec);
 			continue;
 		}
+		if (strcmp(name, "Pattern") == 0)
+			continue; /* read by load_names_file() */
 		for (int mn = hdfl_first(&sec, &n); mn && e == PERR_OK; mn = hdfl_next(&n)) {
 			if (strcmp(name, "Rule") == 0)
 				e = load_rule(l, &n);
@@ -523,14 +498,15 @@ enum perr bounce_knowledge_load_err(const char *dir, struct bounce_knowledge **o
 	if (e == PERR_OK && (l.k = calloc(1, sizeof *l.k)) == NULL)
 		e = PERR_NOMEM;
 	qsort(names, nnames, sizeof names[0], cmpstr);
-	for (size_t i = 0; i < nnames && e == PERR_OK; i++) {
-		char path[4096];
-		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= sizeof path) {
-			e = fail(&l, PERR_CONFIG, "path too long");
-			break;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < nnames && e == PERR_OK; i++) {
+			char path[4096];
+			if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= sizeof path) {
+				e = fail(&l, PERR_CONFIG, "path too long");
+				break;
+			}
+			e = pass == 0 ? load_names_file(&l, path) : load_file(&l, path);
 		}
-		e = load_file(&l, path);
-	}
 	if (e == PERR_OK)
 		e = index_ids(&l);
 	if (e == PERR_OK)
@@ -604,6 +580,7 @@ void bounce_knowledge_free(struct bounce_knowledge *k)
 	}
 	free(k->rules); free(k->providers); free(k->codes); free(k->bitflags);
 	free(k->lists); free(k->ipctx); free(k->receivers); free(k->statuses);
+	kb_free_pattern_names(k);
 	free(k->ids);
 	free(k->lits);
 	for (size_t i = 0; i < k->npnames; i++)

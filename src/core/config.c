@@ -59,6 +59,7 @@ static const struct hdfl_field config_fields[] = {
 	CFG_TEXT("site.dedicated_url", site_dedicated_url),
 	CFG_TEXT("site.gateway_url", site_gateway_url),
 	CFG_TEXT("site.outgoing_ips", site_outgoing_ips),
+	CFG_TEXT("site.outgoing_servers", site_outgoing_servers),
 	CFG_TEXT("site.base_url", site_base_url),
 	CFG_UINT("dns.timeout_ms", 50, LIMIT_DNS_TIMEOUT_MAX, dns_timeout_ms),
 	CFG_UINT("dns.allow_reserved", 0, 1, dns_allow_reserved),
@@ -77,12 +78,15 @@ static const struct hdfl_field config_fields[] = {
 };
 
 /* Applies the table to a parsed document and frees it. */
-static enum perr apply(struct config *cfg, struct hdfl_doc *doc, enum perr rc)
+static enum perr apply(struct config *cfg, struct hdfl_doc *doc, enum perr rc, char *errbuf,
+		       size_t errlen)
 {
 	if (rc == PERR_OK) {
 		struct hdfl_node root = hdfl_root(doc);
 		rc = hdfl_apply(&root, config_fields, sizeof config_fields / sizeof config_fields[0], cfg);
 	}
+	if (rc == PERR_OK)
+		rc = outgoing_servers_parse(cfg->site_outgoing_servers, &cfg->outgoing_servers, errbuf, errlen);
 	hdfl_close(doc);
 	return rc == PERR_NOMEM ? rc : rc == PERR_OK ? PERR_OK : PERR_CONFIG;
 }
@@ -94,7 +98,7 @@ enum perr config_load(struct config *cfg, const char *path, char *errbuf, size_t
 		return PERR_OK;
 	struct hdfl_doc *doc = NULL;
 	enum perr rc = hdfl_open_file(&doc, path, errbuf, errlen);
-	return apply(cfg, doc, rc);
+	return apply(cfg, doc, rc, errbuf, errlen);
 }
 
 enum perr config_parse(struct config *cfg, const char *text, char *errbuf, size_t errlen)
@@ -102,7 +106,7 @@ enum perr config_parse(struct config *cfg, const char *text, char *errbuf, size_
 	set_defaults(cfg);
 	struct hdfl_doc *doc = NULL;
 	enum perr rc = hdfl_open_text(&doc, text, "<config>", errbuf, errlen);
-	return apply(cfg, doc, rc);
+	return apply(cfg, doc, rc, errbuf, errlen);
 }
 
 void config_data_path(const struct config *cfg, const char *rel, char *out, size_t outlen)

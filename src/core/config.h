@@ -1,12 +1,13 @@
 /* The portal's settings, read once from an HDF file (conf/portal.hdf.example
  * documents every key). Keys named in docs/ARCHITECTURE.md "contracts" are
  * fixed: db.path, dns.servers, dns.timeout_ms, dns.lists, dns.allow_reserved,
- * checks.per_minute, site.outgoing_ips, demo.seed. */
+ * checks.per_minute, site.outgoing_ips, site.outgoing_servers, demo.seed. */
 #ifndef PORTAL_CONFIG_H
 #define PORTAL_CONFIG_H
 
 #include <stddef.h>
 #include "err.h"
+#include "servers.h"
 
 #define CONFIG_PATH_MAX 1024
 #define CONFIG_TEXT_MAX 512
@@ -37,6 +38,8 @@ struct config {
 	char site_dedicated_url[CONFIG_TEXT_MAX]; /* site.dedicated_url */
 	char site_gateway_url[CONFIG_TEXT_MAX];   /* site.gateway_url */
 	char site_outgoing_ips[CONFIG_LIST_MAX];  /* site.outgoing_ips */
+	char site_outgoing_servers[CONFIG_LIST_MAX]; /* site.outgoing_servers: NAME=IP, ... */
+	struct outgoing_servers outgoing_servers; /* ... parsed */
 	char site_base_url[CONFIG_TEXT_MAX];      /* site.base_url: for report links */
 	unsigned demo_seed;                       /* demo.seed */
 	unsigned trust_proxy_tls;                 /* site.behind_tls: cookies get Secure */

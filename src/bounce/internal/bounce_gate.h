@@ -74,6 +74,12 @@ struct bounce_occs {
  * no literal of 3+ bytes, g->n is 0 (the pattern always runs). */
 void bounce_gate_derive(const char *src, struct bounce_gate *g);
 
+/* Derivation steps shared by bounce_gate.c and bounce_gate_set.c: adds
+ * one literal (0, or -1 when g is full), and derives the literals of one
+ * alternative [p, end) by text sets (0, or -1 when it has none). */
+int bounce_gate_add(struct bounce_gate *g, const char *lit, size_t n, int pre);
+int bounce_gate_texts(const char *p, const char *end, struct bounce_gate *g, int base);
+
 /* The longest text regex src can match, in bytes (non-UTF mode), or -1
  * when it is unbounded or the source uses something not understood here
  * (then no bound is assumed). */

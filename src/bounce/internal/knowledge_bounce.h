@@ -16,9 +16,11 @@
  *   Ipctx.<id>.pattern / description  (group ip: the sending server)
  *   Receiver.<id>.pattern / description (group ip: the receiving MX, never reported)
  *   Status.<id>.status / category     (enhanced status prefix -> category)
- *   <any pattern>.gate                literals one of which every match holds,
- *                                     comma-separated, 2-24 bytes, "quoted" to
- *                                     keep spaces (else derived from the regex)
+ *   Pattern.<NAME> = regex            a named piece of regex; any pattern
+ *                                     writes {NAME} for it (expanded before
+ *                                     compiling; a definition uses no name)
+ *   (no speed hints: each pattern's gate literals are derived from its
+ *    regex, bounce_gate.c; a "gate" line is refused)
  */
 #ifndef PORTAL_KNOWLEDGE_BOUNCE_H
 #define PORTAL_KNOWLEDGE_BOUNCE_H
@@ -106,6 +108,12 @@ struct kb_pname {
 	bool defined;                    /* it has a Provider entry */
 };
 
+/* A named pattern: Pattern.IP = regex, used as {IP} in other patterns. */
+struct kb_name {
+	char *name;                      /* "IP": used as {IP} in patterns */
+	char *regex;                     /* what {IP} stands for */
+};
+
 struct bounce_knowledge {
 	char *cat_advice[BOUNCE_CAT__MAX];
 	struct kb_rule *rules;         size_t nrules;
@@ -116,11 +124,30 @@ struct bounce_knowledge {
 	struct kb_ipctx *ipctx;        size_t nipctx;
 	struct kb_ipctx *receivers;    size_t nreceivers;
 	struct kb_status *statuses;    size_t nstatuses;
+	struct kb_name *names;         size_t nnames;
 	uint32_t max_groups;           /* largest capture count, for match data */
 	struct bounce_litset *lits;    /* every gate literal, for one scan per text */
 	const char **ids;              /* every entry id, for coverage checks */
 	size_t nids;
 	struct kb_pname *pnames;       size_t npnames;
 };
+
+/* ---- knowledge_compile.c: from pattern text to struct kb_pattern ---- */
+
+/* Adds Pattern.<name> = regex to k. PERR_CONFIG (reason in err) for a
+ * name that is not A-Z/0-9/_ starting with a letter, an empty regex, one
+ * that uses another name, or a name defined twice; PERR_NOMEM. */
+enum perr kb_add_pattern_name(struct bounce_knowledge *k, const char *name, const char *regex,
+                              char *err, size_t errlen);
+/* Frees k's pattern names. */
+void kb_free_pattern_names(struct bounce_knowledge *k);
+/* Compiles pattern raw of entry id into *p: {NAME} references replaced
+ * by the Pattern entries, caseless unless case_sensitive, JIT, its gate
+ * derived, its named groups (ip, list, code) looked up; k->max_groups
+ * grows to fit. PERR_CONFIG (reason in err, naming id) for an unknown
+ * name or a regex that does not compile; PERR_NOMEM. p->re is freed
+ * with the knowledge. */
+enum perr kb_compile_pattern(struct bounce_knowledge *k, const char *id, const char *raw,
+                             bool case_sensitive, struct kb_pattern *p, char *err, size_t errlen);
 
 #endif
