@@ -35,8 +35,10 @@ int ml_copy(char *dst, size_t dstlen, const char *s, size_t n, int lower)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
-		if (ch < 0x20 || ch == 0x7f)
+		if (ch < 0x20 || ch == 0x7f) {
+			dst[0] = '\0';   /* never a half-copied, unterminated field */
 			return -1;
+		}
 		dst[i] = lower ? (char)tolower(ch) : (char)ch;
 	}
 	dst[n] = '\0';

@@ -106,3 +106,24 @@ test('"Full report and live check" posts the refusal to /check and reports our s
   assert.match(report, /AOL/);
   assert.match(report, /Spamhaus/, 'the live check found the fixture listing');
 });
+
+test('a sudden run of refusals is flagged on the dashboard and told on the home page', async () => {
+  const log = path.join(stack.dir, 'burst.log');
+  let text = '';
+  for (let i = 0; i < 8; i++) {
+    const from = i % 2 ? `s${i}@demo-bakery.example` : `s${i}@harbor-florist.example`;
+    text += line(iso((10 + i) * 60e3), `BURST${i}`, from, `r${i}@aol.com`, 'bounced', '5.7.1',
+      '554 5.7.1 [RTR:BB] Connections will not be accepted from 192.0.2.2');
+  }
+  writeFileSync(log, text);
+  execFileSync(bin('tools/portalctl'), ['--conf', stack.confPath, 'maillog', log]);
+  const admin = await (await (await login('admin', 'demo-admin-pw')).get('/admin')).text();
+  assert.match(admin, /<h2 id="maillog-refusals">Refusals in our mail logs<\/h2>/);
+  assert.match(admin, /<strong>AOL refuses mail3 since \d\d:\d\d UTC \(RTR:BB\), (8|9) messages from 2 customers<\/strong>/);
+  assert.match(admin, /<tr data-pair="AOL\/mail3">/);
+  assert.match(admin, /aria-label="Refusals per hour, last 24 hours: [0-9, ]+"/);
+  const home = await (await fetch(`${stack.base}/`)).text();
+  assert.match(home, /Known problem: AOL refuses mail3 since \d\d:\d\d UTC \(RTR:BB\)/);
+  // a single refusal is no incident
+  assert.doesNotMatch(home, /Known problem: Yahoo/);
+});

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "maillog/maillog.h"
+#include "maillog/maillog_alert.h"
 
 #define FIXTURES PORTAL_DATADIR "/tests/fixtures/maillog/"
 /* 2026-12-04 12:00:00 UTC: the fixtures' "now" (their year is 2026) */
@@ -242,6 +243,44 @@ static void test_dsn_text(void **state)
 	assert_int_equal(n, sizeof small - 1);
 }
 
+/* The sudden-change rule and the flag's wording. */
+static void test_alerts(void **state)
+{
+	(void)state;
+	static const struct { long long now, before; int sudden; } cases[] = {
+		{ 0, 0, 0 }, { MAILLOG_ALERT_MIN - 1, 0, 0 }, { MAILLOG_ALERT_MIN, 0, 1 },
+		{ 37, 0, 1 }, { 37, 222, 1 },       /* 37/h against 9.25/h: four times */
+		{ 37, 223, 0 }, { 10, 240, 0 },     /* a steady 10 an hour is no news */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (maillog_alert_sudden(cases[i].now, cases[i].before) != cases[i].sudden)
+			fail_msg("case %zu", i);
+	struct maillog_alert a = { .pair = { .provider = "aol", .server = "mail3", .code = "RTR:BB",
+					     .first = utc(2026, 12, 3, 9, 14, 30), .messages = 37, .customers = 12 } };
+	char buf[256];
+	maillog_alert_text(&a, "AOL", buf, sizeof buf);
+	assert_string_equal(buf, "AOL refuses mail3 since 09:14 UTC (RTR:BB), 37 messages from 12 customers");
+	a.pair.code[0] = '\0', a.pair.messages = 1, a.pair.customers = 1;
+	maillog_alert_text(&a, "AOL", buf, sizeof buf);
+	assert_string_equal(buf, "AOL refuses mail3 since 09:14 UTC, 1 message from 1 customer");
+}
+
+/* A field that does not fit is left empty, never half-copied (found by
+ * the fuzzer: an Exim relay of 306 bytes). */
+static void test_field_too_long(void **state)
+{
+	(void)state;
+	char line[1024], host[400];
+	memset(host, 'a', 310);
+	host[310] = '\0';
+	snprintf(line, sizeof line, "2026-12-03 09:14:02 1tIXYZ-000123-AB ** bob@aol.com R=d T=r H=%s [1.2.3.4]: "
+		 "SMTP error from remote mail server after RCPT TO:<bob@aol.com>: 550 5.7.1 no", host);
+	struct maillog_line l;
+	assert_int_equal(maillog_parse(line, strlen(line), &clk, &l), PERR_OK);
+	assert_string_equal(l.relay, "");
+	assert_string_equal(l.dsn, "5.7.1");
+}
+
 /* Each fixture file: the deliveries it holds and its malformed lines. */
 static void test_fixtures(void **state)
 {
@@ -300,6 +339,8 @@ int main(void)
 		cmocka_unit_test(test_join_eviction),
 		cmocka_unit_test(test_dsn_text),
 		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test(test_alerts),
+		cmocka_unit_test(test_field_too_long),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,7 +33,7 @@ int ml_skip(struct ml_cursor *c, const char *lit);           /* 1 and advanced w
 size_t ml_span(const struct ml_cursor *c, const char *set);  /* bytes of c in set */
 size_t ml_until(const struct ml_cursor *c, char stop);       /* bytes before stop (or all) */
 /* Copies n bytes of s into dst (size dstlen), lower case when lower; -1
- * when they do not fit or hold a control byte. */
+ * (and dst emptied) when they do not fit or hold a control byte. */
 int ml_copy(char *dst, size_t dstlen, const char *s, size_t n, int lower);
 /* Copies the reply text (cut at MAILLOG_REPLY_MAX, control bytes made
  * spaces); has_reply is the caller's to set. */
