@@ -515,10 +515,8 @@ static int cmd_monitor(struct ctl *c)
 	return strcmp(sum.status, "clean") == 0 ? 0 : EXIT_MONITOR_INCOMPLETE;
 }
 
-static int cmd_maillog(struct ctl *c)
-{
-	return maillog_command(&c->cfg, c->st, c->argc, c->argv);
-}
+/* maillog: the whole command lives in src/maillog/maillog_cli.c */
+static int cmd_maillog(struct ctl *c) { return maillog_command(&c->cfg, c->st, c->argc, c->argv); }
 
 struct command {
 	const char *group;     /* "user" */
