@@ -78,7 +78,8 @@ static int add_row(void *ctx, const struct delivery_view *d)
 	SET("status", d->status);
 	SET("dsn", d->dsn);
 	SET("verdict", d->verdict);
-	SET("code", d->provider_code);
+	/* the reputation sentence names the code already */
+	SET("code", strstr(sentence, d->provider_code) ? "" : d->provider_code);
 	SET("sentence", sentence);
 	SET("reply", d->reply);
 	SET("bounce", bounce);

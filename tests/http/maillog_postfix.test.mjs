@@ -162,8 +162,8 @@ test('real refusals from a real Postfix reach the log reader, the DSN and /deliv
   assert.match(html, /Yahoo <span class="muted">\(1 message\)/);
   assert.match(html, /server mail3 \(127\.0\.0\.1\)/);
   assert.match(html, /orders@demo-bakery\.example<\/span> → <span class="addr">bob@aol\.example/);
-  assert.match(html, /Code RTR:BB\./);
-  assert.match(html, /Code TSS04\./);
+  assert.match(html, /\(code RTR:BB\)/);
+  assert.match(html, /\(code TSS04\)/);
   const other = new Client(stack.base);
   const csrf2 = await other.csrfFrom('/login');
   await other.post('/login', { login: 'florist', password: 'demo-florist-pw', csrf: csrf2 });
