@@ -16,6 +16,9 @@ const CTL = path.resolve(OUT, 'tools/portalctl');
 const FIX = path.resolve('tests/fixtures/maillog');
 const HANG = { timeout: 60000 };   // a guard against hangs, not a timing assertion
 
+// Classic syslog lines are local time without a year: the fixtures are
+// read in UTC, and the year is the one the reader picks for "Dec  3".
+const ENV = { ...process.env, TZ: 'UTC' };
 let tmp;
 let conf;
 let db;
@@ -33,7 +36,17 @@ before(() => {
 after(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
 
 function ctl(args, input) {
-  return execFileSync(CTL, ['--conf', conf, ...args], { input, encoding: 'utf8' });
+  return execFileSync(CTL, ['--conf', conf, ...args], { input, encoding: 'utf8', env: ENV });
+}
+
+function fixture(file) {
+  const now = new Date();
+  let year = now.getUTCFullYear();
+  if (Date.UTC(year, 11, 3) > now.getTime() + 2 * 86400e3) year--;
+  const text = readFileSync(path.join(FIX, file), 'utf8').replaceAll('2026-12-03', `${year}-12-03`);
+  const copy = path.join(tmp, file);
+  writeFileSync(copy, text);
+  return copy;
 }
 
 function sql(q) {
@@ -54,8 +67,9 @@ test('each format stores its refusals once, with server, customer and verdict', 
     { file: 'postfix-short-iso.log', args: [], want: { lines: 7, malformed: 1, kept: 2, stored: 1, dup: 1 } },
   ];
   for (const c of cases) {
-    assert.deepEqual(summary(ctl(['maillog', ...c.args, path.join(FIX, c.file)])), c.want, c.file);
-    const again = summary(ctl(['maillog', ...c.args, '-'], readFileSync(path.join(FIX, c.file))));
+    const file = fixture(c.file);
+    assert.deepEqual(summary(ctl(['maillog', ...c.args, file])), c.want, c.file);
+    const again = summary(ctl(['maillog', ...c.args, '-'], readFileSync(file)));
     assert.equal(again.stored, 0, `${c.file} read twice`);
     assert.equal(again.dup, c.want.kept, c.file);
   }
@@ -94,7 +108,7 @@ function bounceLine(qid, rcpt, second) {
 test('--follow reads appended lines, survives rotation and truncation, stops on SIGTERM', HANG, async () => {
   const log = path.join(tmp, 'mail.log');
   writeFileSync(log, bounceLine('F00001', 'f1@aol.com', 1));
-  const child = spawn(CTL, ['--conf', conf, 'maillog', '--follow', log]);
+  const child = spawn(CTL, ['--conf', conf, 'maillog', '--follow', log], { env: ENV });
   let stdout = '';
   child.stdout.on('data', (d) => { stdout += d; });
   const count = () => +sql("SELECT count(*) FROM deliveries WHERE recipient LIKE 'f%@aol.com'");
@@ -114,6 +128,22 @@ test('--follow reads appended lines, survives rotation and truncation, stops on 
   assert.equal(sql("SELECT count(DISTINCT customer_id) FROM deliveries WHERE recipient LIKE 'f%@aol.com'"), '1');
 });
 
+test('--follow - commits while the pipe is quiet and ends with it', HANG, async () => {
+  const child = spawn(CTL, ['--conf', conf, 'maillog', '--follow', '-'], { env: ENV });
+  let stdout = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  const count = () => +sql("SELECT count(*) FROM deliveries WHERE recipient LIKE 'p%@aol.com'");
+  child.stdin.write(bounceLine('P00001', 'p1@aol.com', 11));
+  await waitFor(() => count() === 1, 'a line from the pipe');
+  child.stdin.write(bounceLine('P00002', 'p2@aol.com', 12).slice(0, 100));   // half a line: wait for the rest
+  await new Promise((r) => setTimeout(r, 300));
+  child.stdin.end(bounceLine('P00002', 'p2@aol.com', 12).slice(100));
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  assert.equal(code, 0);
+  assert.equal(count(), 2);
+  assert.match(stdout, /maillog: 4 lines, 0 malformed, 2 refused or deferred, 2 stored/);
+});
+
 test('an unreadable file is an error, a bad argument a usage error', () => {
   assert.throws(() => ctl(['maillog', path.join(tmp, 'missing.log')]), (e) => e.status === 1);
   assert.throws(() => ctl(['maillog', '--bogus']), (e) => e.status === 2);
@@ -121,7 +151,8 @@ test('an unreadable file is an error, a bad argument a usage error', () => {
 
 test('portalctl purge drops deliveries older than reports.retention_days', () => {
   const before = +sql('SELECT count(*) FROM deliveries');
-  sql(`UPDATE deliveries SET at = unixepoch() - 31 * 86400 WHERE recipient = 'bob@aol.com'`);
+  sql("UPDATE deliveries SET at = unixepoch() WHERE recipient <> 'bob@aol.com'");
+  sql("UPDATE deliveries SET at = unixepoch() - 31 * 86400 WHERE recipient = 'bob@aol.com'");
   const out = ctl(['purge']);
   assert.match(out, /deliveries: 2 removed/);
   assert.equal(+sql('SELECT count(*) FROM deliveries'), before - 2);
