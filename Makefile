@@ -33,8 +33,8 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 NEED_PKGS   = $(if $(PKG_LIBS),,$(error pkg-config does not know $(PKGS): run 'make deps' first (make run and make test do it)))
 CPPFLAGS += -Isrc -I$(OUT)/build/gen -I/usr/include/ClearSilver $(PKG_CFLAGS) \
             -DPORTAL_DATADIR=\"$(CURDIR)\" -DPORTAL_VERSION=\"$(VERSION)\"
-CFLAGS   += $(CSTD) $(WARN) $(OPT) -fstack-protector-strong -D_FORTIFY_SOURCE=2
-LDLIBS   += -lneo_cgi -lneo_cs -lneo_utl -lz -lfcgi $(PKG_LIBS) -lm
+CFLAGS   += $(CSTD) $(WARN) $(OPT) -fstack-protector-strong -D_FORTIFY_SOURCE=2 -pthread
+LDLIBS   += -lneo_cgi -lneo_cs -lneo_utl -lz -lfcgi $(PKG_LIBS) -lm -pthread
 LDFLAGS  += -Wl,--as-needed
 
 ifeq ($(SAN),1)

@@ -14,6 +14,8 @@ struct dnsbl_checker;
 struct isp_catalogue;
 struct explain_knowledge;
 
+struct check_pool;
+
 struct app {
 	struct config cfg;
 	struct store *store;
@@ -23,6 +25,7 @@ struct app {
 	struct dnsbl_checker *dnsbl;         /* dnsbl.h: one c-ares channel */
 	struct isp_catalogue *isp;           /* knowledge_isp.h: consumer providers */
 	struct explain_knowledge *explain;   /* explain.h: causes and verdict wording */
+	struct check_pool *checks;           /* check_pool.h: DNS halves of checks, off the request */
 };
 
 #endif

@@ -3,7 +3,11 @@
 #include <time.h>
 
 #include "app.h"
+#include "check_pool.h"
 #include "check_web.h"
+#include "dnsbl/dnsbl.h"
+#include "dnsbl/knowledge_dnsbl.h"
+#include "store/store_pending.h"
 #include "core/time_span.h"
 #include "core/token.h"
 #include "http.h"
@@ -20,11 +24,10 @@ static const char *holder_cookie(struct request *req)
 	return c && strlen(c) == HOLDER_CHARS ? c : NULL;
 }
 
-enum perr check_web_run(struct request *req, struct check_input *in, json_t **doc,
-			char token[REPORT_TOKEN_CHARS + 1])
+/* The check's environment: the worker's handles and settings. */
+static struct check_env web_env(const struct app *app)
 {
-	struct app *app = req->app;
-	const struct check_env env = {
+	return (struct check_env){
 		.store = app->store,
 		.bounce = app->bounce,
 		.dnsbl = app->dnsbl,
@@ -34,27 +37,131 @@ enum perr check_web_run(struct request *req, struct check_input *in, json_t **do
 		.outgoing_ips = app->cfg.site_outgoing_ips,
 		.outgoing_servers = &app->cfg.outgoing_servers,
 	};
-	char fresh[TOKEN_CHARS(HOLDER_BYTES) + 1] = "";
-	uint8_t holder[TOKEN_SHA256_BYTES];
+}
+
+/* Fills in's maker: the logged-in user, else the holder secret of the
+ * cookie, else a new one (into fresh, for the cookie; holder keeps its
+ * hash). */
+static enum perr set_maker(struct request *req, struct check_input *in, char fresh[HOLDER_CHARS + 1],
+			   uint8_t holder[TOKEN_SHA256_BYTES])
+{
+	fresh[0] = '\0';
 	in->user_id = req->session ? req->session->user.id : 0;
 	in->holder_hash = NULL;
-	if (req->session == NULL) {
-		const char *secret = holder_cookie(req);
-		if (secret == NULL) {
-			enum perr rc = token_random(fresh, sizeof fresh, HOLDER_BYTES);
-			if (rc != PERR_OK)
-				return rc;
-			secret = fresh;
-		}
-		token_sha256(secret, holder);
-		in->holder_hash = holder;
+	if (req->session != NULL)
+		return PERR_OK;
+	const char *secret = holder_cookie(req);
+	if (secret == NULL) {
+		enum perr rc = token_random(fresh, HOLDER_CHARS + 1, HOLDER_BYTES);
+		if (rc != PERR_OK)
+			return rc;
+		secret = fresh;
 	}
-	enum perr rc = check_run(&env, in, doc, token);
-	if (rc == PERR_OK && fresh[0])
+	token_sha256(secret, holder);
+	in->holder_hash = holder;
+	return PERR_OK;
+}
+
+/* Queues the holder cookie of a new holder secret, then wipes it. */
+static void give_holder_cookie(struct request *req, char fresh[HOLDER_CHARS + 1])
+{
+	if (fresh[0])
 		snprintf(req->set_cookie[COOKIE_HOLDER], sizeof req->set_cookie[COOKIE_HOLDER],
 			 HOLDER_COOKIE "=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s", fresh,
 			 SECONDS_PER_YEAR, req->tls ? "; Secure" : "");
-	token_wipe(fresh, sizeof fresh);
+	token_wipe(fresh, HOLDER_CHARS + 1);
+}
+
+enum perr check_web_run(struct request *req, struct check_input *in, json_t **doc,
+			char token[REPORT_TOKEN_CHARS + 1])
+{
+	const struct check_env env = web_env(req->app);
+	char fresh[HOLDER_CHARS + 1];
+	uint8_t holder[TOKEN_SHA256_BYTES];
+	enum perr rc = set_maker(req, in, fresh, holder);
+	if (rc == PERR_OK)
+		rc = check_run(&env, in, doc, token);
+	if (rc != PERR_OK)
+		fresh[0] = '\0';
+	give_holder_cookie(req, fresh);
+	return rc;
+}
+
+/* Who submitted what, as a 32-byte key: the same visitor (the user, or
+ * else the client address: a double click carries no holder cookie yet,
+ * the reload after it does) sending the same input. */
+static void submission_key(struct request *req, const struct check_input *in, uint8_t key[TOKEN_SHA256_BYTES])
+{
+	char body[TOKEN_SHA256_HEX] = "", text[512];
+	if (in->bounce)
+		token_sha256_hex(in->bounce, body);
+	char who[128];
+	if (req->session)
+		snprintf(who, sizeof who, "u%lld", (long long)req->session->user.id);
+	else
+		snprintf(who, sizeof who, "a%s", req->client);
+	snprintf(text, sizeof text, "%s|%s|%s|%s|%s|%lld", who, in->source ? in->source : "", in->ip ? in->ip : "",
+		 in->ticket ? in->ticket : "", body, in->previous_id);
+	token_sha256(text, key);
+	token_wipe(text, sizeof text);
+}
+
+/* The zones the check will ask, comma-separated, for the pending page. */
+static void zones_text(const struct app *app, char *out, size_t len)
+{
+	const struct dnsbl_list *const *lists;
+	size_t n = dnsbl_checker_lists(app->dnsbl, &lists), used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(out + used, len - used, "%s%s", i ? "," : "", lists[i]->zone);
+		if (w < 0 || (size_t)w >= len - used)
+			break;
+		used += (size_t)w;
+	}
+}
+
+enum perr check_web_start(struct request *req, struct check_input *in, char token[REPORT_TOKEN_CHARS + 1])
+{
+	struct app *app = req->app;
+	long long now = (long long)time(NULL);
+	uint8_t key[TOKEN_SHA256_BYTES];
+	submission_key(req, in, key);
+	if (store_pending_find(app->store, key, now - CHECK_SAME_SUBMISSION_S, token) == PERR_OK)
+		return PERR_OK; /* the same form sent again: the same report */
+	const struct check_env env = web_env(app);
+	char fresh[HOLDER_CHARS + 1];
+	uint8_t holder[TOKEN_SHA256_BYTES];
+	json_t *doc = NULL;
+	struct pending_check p = { .created = now };
+	enum perr rc = set_maker(req, in, fresh, holder);
+	if (rc == PERR_OK)
+		rc = check_prepare(&env, in, &doc, p.ip);
+	if (rc == PERR_OK)
+		rc = token_random(token, REPORT_TOKEN_CHARS + 1, REPORT_TOKEN_BYTES);
+	if (rc == PERR_OK) {
+		snprintf(p.token, sizeof p.token, "%s", token);
+		zones_text(app, p.zones, sizeof p.zones);
+		rc = store_pending_start(app->store, &p, key, now - CHECK_SAME_SUBMISSION_S);
+		if (rc == PERR_LIMITED && store_pending_find(app->store, key, now - CHECK_SAME_SUBMISSION_S, token) == PERR_OK) {
+			json_decref(doc); /* the twin request is making this report */
+			token_wipe(fresh, sizeof fresh);
+			return PERR_OK;
+		}
+	}
+	if (rc == PERR_OK && check_pool_submit(app, in, doc, p.ip, token) == PERR_OK) {
+		doc = NULL; /* a thread has it now */
+	} else if (rc == PERR_OK) {
+		/* no free thread: run it here, as before */
+		json_t *out = NULL;
+		rc = check_finish(&env, in, doc, p.ip, token, &out);
+		doc = NULL;
+		(void)store_pending_end(app->store, token, rc != PERR_OK);
+		json_decref(out);
+	}
+	json_decref(doc);
+	if (rc != PERR_OK)
+		fresh[0] = '\0';
+	give_holder_cookie(req, fresh);
 	return rc;
 }
 

@@ -16,6 +16,18 @@ struct request;
 enum perr check_web_run(struct request *req, struct check_input *in, json_t **doc,
 			char token[REPORT_TOKEN_CHARS + 1]);
 
+/* A form sent again by the same visitor within this many seconds gets
+ * the first one's report. */
+#define CHECK_SAME_SUBMISSION_S 10
+
+/* Starts in (its maker filled in from the visitor) without waiting for
+ * DNS: analyses it, records it as pending under a new token, and hands
+ * the lookups to a check thread (or, when none is free, runs them here).
+ * The report page shows "checking" until the report is stored under
+ * token. The same submission within CHECK_SAME_SUBMISSION_S gives the
+ * same token and starts nothing. PERR_TOO_LARGE as check_run(). */
+enum perr check_web_start(struct request *req, struct check_input *in, char token[REPORT_TOKEN_CHARS + 1]);
+
 /* Applies checks.per_minute for this client. Returns 0 when allowed, else
  * the seconds until the next minute (for Retry-After). */
 int check_web_rate_limited(struct request *req);

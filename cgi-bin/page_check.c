@@ -59,9 +59,8 @@ static void too_many(struct request *req, int retry_after, int json)
 /* Runs in and redirects to the report, or answers the failure. */
 static void run_and_redirect(struct request *req, struct check_input *in)
 {
-	json_t *doc = NULL;
 	char token[REPORT_TOKEN_CHARS + 1];
-	enum perr rc = check_web_run(req, in, &doc, token);
+	enum perr rc = check_web_start(req, in, token);
 	if (rc == PERR_TOO_LARGE) {
 		req->fields[FIELD_BOUNCE].state = FIELD_INVALID;
 		req->fields[FIELD_BOUNCE].message = "This is longer than we accept: paste only the bounce message.";
@@ -73,7 +72,6 @@ static void run_and_redirect(struct request *req, struct check_input *in)
 		http_send_error(req, 500);
 		return;
 	}
-	json_decref(doc);
 	char location[64];
 	snprintf(location, sizeof location, "/r/%s", token);
 	http_redirect(req, location);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "check_web.h"
@@ -14,7 +15,11 @@
 #include "page_cache.h"
 #include "pages.h"
 #include "report_view.h"
+#include "store/store_pending.h"
 #include "store/store_reports.h"
+
+/* A pending check older than the DNS deadline plus this is given up. */
+#define PENDING_GIVE_UP_MS 30000
 
 /* Tokens are 32 base64url characters; anything else is simply not found. */
 static int token_ok(const char *t)
@@ -28,7 +33,64 @@ static int token_ok(const char *t)
 	return 1;
 }
 
-/* Loads the report named by the route; answers 404/500 itself on failure. */
+/* The pending page of a check still being made (or one that could not
+ * finish): it refreshes itself until the report exists. Answers and
+ * returns 1 when the route's token is pending; 0 when it is not. */
+static int send_pending(struct request *req, int as_json)
+{
+	struct pending_check p;
+	if (store_pending_get(req->app->store, req->args[0], &p) != PERR_OK)
+		return 0;
+	long long age = (long long)time(NULL) - p.created;
+	/* a worker that died mid-check leaves its row "checking" */
+	int failed = strcmp(p.state, "failed") == 0 ||
+		     age * 1000 > (long long)req->app->cfg.dns_timeout_ms + PENDING_GIVE_UP_MS;
+	if (strcmp(p.state, "done") == 0)
+		return 0; /* stored and then purged: not found */
+	if (as_json) {
+		json_t *zones = json_array();
+		char *save = NULL;
+		for (char *z = strtok_r(p.zones, ",", &save); z && zones; z = strtok_r(NULL, ",", &save))
+			json_array_append_new(zones, json_string(z));
+		http_send_json(req, failed ? 500 : 202,
+			       json_pack("{s:s, s:s, s:s?, s:o*}", "token", p.token, "state", failed ? "failed" : "checking",
+					 "ip", p.ip[0] ? p.ip : NULL, "asking", zones));
+		return 1;
+	}
+	struct view *v = view_new();
+	if (v == NULL) {
+		http_send_error(req, 500);
+		return 1;
+	}
+	http_view_common(req, v);
+	view_set(v, "page.title", failed ? "The check did not finish" : "Checking now");
+	view_set(v, "page.nav", "home");
+	if (!failed) {
+		char refresh[64];
+		snprintf(refresh, sizeof refresh, "1; url=/r/%s", p.token);
+		view_set(v, "page.refresh", refresh);
+	}
+	view_set(v, "pending.failed", failed ? "1" : "0");
+	view_set(v, "pending.ip", p.ip);
+	view_set(v, "pending.token", p.token);
+	char key[32], *save = NULL;
+	int n = 0;
+	for (char *z = strtok_r(p.zones, ",", &save); z; z = strtok_r(NULL, ",", &save), n++) {
+		snprintf(key, sizeof key, "pending.zones.%d", n);
+		view_set(v, key, z);
+	}
+	char count[16], secs[16];
+	snprintf(count, sizeof count, "%d", n);
+	snprintf(secs, sizeof secs, "%u", (req->app->cfg.dns_timeout_ms + 999) / 1000);
+	view_set(v, "pending.count", count);
+	view_set(v, "pending.deadline", secs);
+	http_send_page(req, 200, PAGE_PENDING, v);
+	view_free(v);
+	return 1;
+}
+
+/* Loads the report named by the route; answers 404/500 itself on failure
+ * (or the pending page while it is being made). */
 static int load(struct request *req, struct report_stored *r, json_t **doc, int as_json)
 {
 	memset(r, 0, sizeof *r);
@@ -41,6 +103,9 @@ static int load(struct request *req, struct report_stored *r, json_t **doc, int 
 	if (rc == PERR_OK)
 		return 1;
 	free(r->doc);
+	r->doc = NULL;
+	if (rc == PERR_NOT_FOUND && token_ok(req->args[0]) && send_pending(req, as_json))
+		return 0;
 	if (rc != PERR_NOT_FOUND)
 		log_event(LOG_ERROR, req->ref, "report load failed: %s", perr_str(rc));
 	int status = rc == PERR_NOT_FOUND ? 404 : 500;
@@ -132,15 +197,13 @@ void page_report_recheck(struct request *req)
 		.previous_id = r.id,
 		.dns_flags = DNSBL_F_NOCACHE,
 	};
-	json_t *fresh = NULL;
 	char token[REPORT_TOKEN_CHARS + 1];
-	enum perr rc = check_web_run(req, &in, &fresh, token);
+	enum perr rc = check_web_start(req, &in, token);
 	if (rc != PERR_OK) {
 		log_event(LOG_ERROR, req->ref, "re-check failed: %s", perr_str(rc));
 		http_send_error(req, 500);
 		goto out;
 	}
-	json_decref(fresh);
 	char location[64];
 	snprintf(location, sizeof location, "/r/%s", token);
 	http_redirect(req, location);

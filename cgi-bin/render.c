@@ -18,6 +18,7 @@ static const char *const page_files[PAGE__MAX] = {
 	[PAGE_ADMIN] = "pages/admin.cs",
 	[PAGE_SUBMISSIONS] = "pages/submissions.cs",
 	[PAGE_DELIVERIES] = "pages/deliveries.cs",
+	[PAGE_PENDING] = "pages/pending.cs",
 };
 
 struct render {

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "check_pool.h"
 #include "http.h"
 #include "core/log.h"
 #include "modules.h"
@@ -104,13 +105,19 @@ int worker_run(struct app *app, int listen_fd)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* threads only now: after fork, with the signal mask they inherit */
+	if (check_pool_start(app) != 0)
+		log_event(LOG_WARN, NULL, "check threads unavailable: checks run inside the request");
 	FCGX_Request fr;
-	if (FCGX_InitRequest(&fr, listen_fd, 0) != 0)
+	if (FCGX_InitRequest(&fr, listen_fd, 0) != 0) {
+		check_pool_stop(app);
 		return 1;
+	}
 	while (!stopping && FCGX_Accept_r(&fr) >= 0) {
 		handle(app, &fr);
 		FCGX_Finish_r(&fr);
 	}
 	FCGX_Free(&fr, 1);
+	check_pool_stop(app);   /* every accepted check still gets its report */
 	return 0;
 }

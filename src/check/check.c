@@ -194,23 +194,30 @@ static enum perr store_doc(const struct check_env *env, const struct check_input
 	return rc;
 }
 
-enum perr check_run(const struct check_env *env, const struct check_input *in, json_t **out,
-		    char token[REPORT_TOKEN_CHARS + 1])
+enum perr check_prepare(const struct check_env *env, const struct check_input *in, json_t **doc,
+			char ip[CHECK_IP_MAX])
 {
-	*out = NULL;
-	json_t *doc = NULL;
-	enum perr rc = analyse(env, in, &doc);
+	*doc = NULL;
+	ip[0] = '\0';
+	enum perr rc = analyse(env, in, doc);
 	if (rc != PERR_OK)
 		return rc;
 	/* the address to check: a re-check repeats the earlier one; else what
 	 * the customer typed wins over what the bounce names */
-	const char *ip = in->analysis ? jstr(in->analysis, "ip") : in->ip ? in->ip : jstr(doc, "sending_ip");
+	const char *a = in->analysis ? jstr(in->analysis, "ip") : in->ip ? in->ip : jstr(*doc, "sending_ip");
 	const char *input = in->analysis ? jstr(in->analysis, "input") : in->bounce ? "bounce" : "ip";
-	char ipbuf[64] = "";
-	if (ip)
-		snprintf(ipbuf, sizeof ipbuf, "%s", ip);
-	json_object_set_new(doc, "input", json_string(input && !strcmp(input, "bounce") ? "bounce" : "ip"));
-	if ((rc = live_check(env, ip ? ipbuf : NULL, in->dns_flags, doc)) != PERR_OK)
+	if (a)
+		snprintf(ip, CHECK_IP_MAX, "%s", a);
+	json_object_set_new(*doc, "input", json_string(input && !strcmp(input, "bounce") ? "bounce" : "ip"));
+	return PERR_OK;
+}
+
+enum perr check_finish(const struct check_env *env, const struct check_input *in, json_t *doc, const char *ip,
+		       const char *token, json_t **out)
+{
+	*out = NULL;
+	enum perr rc;
+	if ((rc = live_check(env, ip && ip[0] ? ip : NULL, in->dns_flags, doc)) != PERR_OK)
 		goto fail;
 	if ((rc = explain_report(env->explain, env->catalogue, doc)) != PERR_OK)
 		goto fail;
@@ -221,8 +228,6 @@ enum perr check_run(const struct check_env *env, const struct check_input *in, j
 		snprintf(recipient, sizeof recipient, "%s", r);
 	json_object_del(doc, "recipient");   /* kept apart: shown to the holder only */
 
-	if ((rc = token_random(token, REPORT_TOKEN_CHARS + 1, REPORT_TOKEN_BYTES)) != PERR_OK)
-		goto fail;
 	long long created = (long long)time(NULL);
 	json_object_set_new(doc, "token", json_string(token));
 	json_object_set_new(doc, "created", json_integer(created));
@@ -237,4 +242,20 @@ enum perr check_run(const struct check_env *env, const struct check_input *in, j
 fail:
 	json_decref(doc);
 	return rc;
+}
+
+enum perr check_run(const struct check_env *env, const struct check_input *in, json_t **out,
+		    char token[REPORT_TOKEN_CHARS + 1])
+{
+	*out = NULL;
+	json_t *doc = NULL;
+	char ip[CHECK_IP_MAX];
+	enum perr rc = check_prepare(env, in, &doc, ip);
+	if (rc != PERR_OK)
+		return rc;
+	if ((rc = token_random(token, REPORT_TOKEN_CHARS + 1, REPORT_TOKEN_BYTES)) != PERR_OK) {
+		json_decref(doc);
+		return rc;
+	}
+	return check_finish(env, in, doc, ip, token, out);
 }

@@ -47,6 +47,21 @@ struct check_input {
 	const uint8_t *holder_hash;
 };
 
+#define CHECK_IP_MAX 64   /* bytes of the address a check looks up */
+
+/* The first half of a check, without DNS: analyses the bounce (or takes
+ * the typed address) into *doc (new reference) and the address to look
+ * up into ip ("" when there is none). PERR_TOO_LARGE as check_run(). */
+enum perr check_prepare(const struct check_env *env, const struct check_input *in, json_t **doc,
+			char ip[CHECK_IP_MAX]);
+
+/* The second half: the live lookups of ip, the explanation, and the
+ * report stored under token. Takes doc over (freed on failure); on
+ * PERR_OK *out is the report JSON as check_run() gives it. The strings
+ * of in must stay valid until it returns. */
+enum perr check_finish(const struct check_env *env, const struct check_input *in, json_t *doc, const char *ip,
+		       const char *token, json_t **out);
+
 /* Runs the check and stores it. On PERR_OK *doc is the report JSON (new
  * reference, the caller frees it; includes token, created, ticket and the
  * recipient) and token holds the report's token. PERR_TOO_LARGE for a

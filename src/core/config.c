@@ -29,6 +29,7 @@ static void set_defaults(struct config *cfg)
 	cfg->dns_backoff_after = 3;
 	cfg->dns_backoff_s = 300;
 	cfg->checks_per_minute = 20;
+	cfg->check_threads = 16;
 	cfg->body_limit = LIMIT_BODY_DEFAULT;
 	cfg->bounce_limit = LIMIT_BOUNCE_DEFAULT;
 	cfg->retention_days = 365;
@@ -69,6 +70,7 @@ static const struct hdfl_field config_fields[] = {
 	CFG_UINT("dns.backoff_after", 1, 1000, dns_backoff_after),
 	CFG_UINT("dns.backoff_seconds", 1, SECONDS_PER_DAY, dns_backoff_s),
 	CFG_UINT("checks.per_minute", 0, 100000, checks_per_minute),
+	CFG_UINT("checks.threads", 0, 256, check_threads),
 	CFG_SIZE("limits.body_bytes", 1024, LIMIT_BODY_MAX, body_limit),
 	CFG_SIZE("limits.bounce_bytes", 1024, LIMIT_BOUNCE_MAX, bounce_limit),
 	CFG_UINT("reports.retention_days", 1, 36500, retention_days),

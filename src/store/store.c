@@ -1,4 +1,5 @@
 /* The SQLite connection: open, pragmas, migrations, statement cache. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,12 +128,21 @@ static enum perr tighten(const char *path)
 
 enum perr store_make_private(const char *path)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, STORE_FILE_MODE);
-	if (fd < 0) {
-		log_event(LOG_ERROR, NULL, "open %s: cannot create the database file", path);
-		return PERR_DB;
+	/* Only a missing file is created here. Never open and close an
+	 * existing one: closing any descriptor of a file drops every POSIX
+	 * lock this process holds on it, those of its other SQLite
+	 * connections included (a second connection of a worker would then
+	 * let other processes checkpoint under the first). */
+	struct stat sb;
+	if (lstat(path, &sb) != 0) {
+		int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, STORE_FILE_MODE);
+		if (fd < 0 && errno != EEXIST) {
+			log_event(LOG_ERROR, NULL, "open %s: cannot create the database file", path);
+			return PERR_DB;
+		}
+		if (fd >= 0)
+			close(fd);
 	}
-	close(fd);
 	char side[4096];
 	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
 	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {

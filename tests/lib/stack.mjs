@@ -64,6 +64,9 @@ export async function startStack({ conf = {}, workers = 2 } = {}) {
     'dns.allow_reserved': 1,
     'dns.timeout_ms': 1500,
     'site.company': 'Test Hosting',
+    // checks finish inside the request, so a test can read the report right
+    // after the redirect; tests/http/incident.test.mjs runs the check threads
+    'checks.threads': 0,
     ...conf,
   }));
   const sock = join(dir, 'portal.sock');
