@@ -155,8 +155,13 @@ void page_api_report(struct request *req)
 	json_t *doc = NULL;
 	if (!load(req, &r, &doc, 1))
 		return;
-	json_object_set_new(doc, "recipient",
-			    r.recipient[0] && check_web_is_holder(req, &r) ? json_string(r.recipient) : json_null());
+	int holder = check_web_is_holder(req, &r);
+	json_object_set_new(doc, "recipient", r.recipient[0] && holder ? json_string(r.recipient) : json_null());
+	if (!holder && json_is_string(json_object_get(doc, "diagnostic"))) {
+		char diag[REPORT_DIAGNOSTIC_MAX];   /* the page's rule: addresses only for the holder */
+		report_diagnostic(doc, 0, diag, sizeof diag);
+		json_object_set_new(doc, "diagnostic", json_string(diag));
+	}
 	http_send_json(req, 200, doc);
 	free(r.doc);
 }
