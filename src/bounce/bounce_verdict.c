@@ -279,10 +279,17 @@ void bounce_verdict(struct bounce_ctx *c)
 		r->provider_code = bounce_ctx_dup_str(c, code);
 		explain_code(c, code, r->provider);
 	}
-	if (r->advice == NULL && best && best->rule->advice)
+	find_lists(c);
+	/* a block list named in the rejection is a listing even when no rule
+	 * knew the wording around it */
+	if (r->category == BOUNCE_CAT_OTHER && r->nlists > 0) {
+		r->category = BOUNCE_CAT_BLACKLIST;
+		bounce_evidence(c, "list:named: the rejection names a block list (%s), so it is a listing",
+		                r->lists[0]);
+	}
+	if (r->advice == NULL && best && best->rule->advice && best->rule->category == r->category)
 		r->advice = bounce_ctx_dup_str(c, best->rule->advice);
 	if (r->advice == NULL)
 		r->advice = bounce_ctx_dup_str(c, c->k->cat_advice[r->category]);
-	find_lists(c);
 	r->blacklist = r->category == BOUNCE_CAT_BLACKLIST || r->category == BOUNCE_CAT_REPUTATION;
 }

@@ -79,11 +79,17 @@ static enum perr compile(struct loader *l, const struct hdfl_node *node, bool re
 	if (raw == NULL || raw[0] == '\0')
 		return required ? hdfl_fail(node, "pattern", "missing") : PERR_OK;
 	if (hdfl_value(node, "gate") != NULL)
-		return hdfl_fail(node, "gate", "is derived from the pattern now; remove the line");
+		return hdfl_fail(node, NULL, "gate is derived from the pattern now; remove the line");
 	char why[256] = "";
 	bool case_sensitive = hdfl_int(node, "case_sensitive", 0) != 0;
-	enum perr e = kb_compile_pattern(l->k, hdfl_name(node), raw, case_sensitive, p, why, sizeof why);
-	return e == PERR_OK ? PERR_OK : hdfl_fail(node, "pattern", "%s", why);
+	const char *id = hdfl_name(node);
+	enum perr e = kb_compile_pattern(l->k, id, raw, case_sensitive, p, why, sizeof why);
+	if (e != PERR_CONFIG)
+		return e;
+	/* the message starts with the entry's name, which hdfl_fail() gives */
+	size_t n = strlen(id);
+	const char *msg = strncmp(why, id, n) == 0 && why[n] == ':' ? why + n + 2 : why;
+	return hdfl_fail(node, "pattern", "%s", msg);
 }
 
 static enum perr get_category(const struct hdfl_node *node, bool required,
@@ -526,67 +532,6 @@ enum perr bounce_knowledge_load_err(const char *dir, struct bounce_knowledge **o
 enum perr bounce_knowledge_load(const char *dir, struct bounce_knowledge **out)
 {
 	return bounce_knowledge_load_err(dir, out, NULL, 0);
-}
-
-static void free_words(char **w, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(w[i]);
-	free(w);
-}
-
-void bounce_knowledge_free(struct bounce_knowledge *k)
-{
-	if (k == NULL)
-		return;
-	for (size_t i = 0; i < BOUNCE_CAT__MAX; i++)
-		free(k->cat_advice[i]);
-	for (size_t i = 0; i < k->nrules; i++) {
-		struct kb_rule *r = &k->rules[i];
-		pcre2_code_free(r->pat.re);
-		free(r->id); free(r->list); free(r->code); free(r->description); free(r->advice);
-	}
-	for (size_t i = 0; i < k->nproviders; i++) {
-		pcre2_code_free(k->providers[i].pat.re);
-		free(k->providers[i].id);
-		free_words(k->providers[i].domains, k->providers[i].ndomains);
-		free(k->providers[i].domlen);
-	}
-	for (size_t i = 0; i < k->ncodes; i++) {
-		struct kb_code *c = &k->codes[i];
-		free(c->id); free(c->code); free(c->meaning); free(c->advice);
-		free_words(c->lists, c->nlists);
-	}
-	for (size_t i = 0; i < k->nbitflags; i++) {
-		struct kb_bitflag *b = &k->bitflags[i];
-		free(b->id); free(b->prefix); free(b->meaning); free(b->advice);
-		for (int j = 0; j < KB_MAX_BITS; j++)
-			free(b->bit[j]);
-	}
-	for (size_t i = 0; i < k->nlists; i++) {
-		pcre2_code_free(k->lists[i].pat.re);
-		free(k->lists[i].id); free(k->lists[i].name);
-	}
-	for (size_t i = 0; i < k->nipctx; i++) {
-		pcre2_code_free(k->ipctx[i].pat.re);
-		free(k->ipctx[i].id); free(k->ipctx[i].description);
-	}
-	for (size_t i = 0; i < k->nreceivers; i++) {
-		pcre2_code_free(k->receivers[i].pat.re);
-		free(k->receivers[i].id); free(k->receivers[i].description);
-	}
-	for (size_t i = 0; i < k->nstatuses; i++) {
-		free(k->statuses[i].id); free(k->statuses[i].status);
-	}
-	free(k->rules); free(k->providers); free(k->codes); free(k->bitflags);
-	free(k->lists); free(k->ipctx); free(k->receivers); free(k->statuses);
-	kb_free_pattern_names(k);
-	free(k->ids);
-	free(k->lits);
-	for (size_t i = 0; i < k->npnames; i++)
-		free(k->pnames[i].name);
-	free(k->pnames);
-	free(k);
 }
 
 size_t bounce_knowledge_count(const struct bounce_knowledge *k)

@@ -142,7 +142,7 @@ static enum perr compile_source(struct bounce_knowledge *k, const char *id, cons
 	if (p->re == NULL) {
 		PCRE2_UCHAR msg[160];
 		pcre2_get_error_message(ec, msg, sizeof msg);
-		snprintf(err, errlen, "%s: pattern error at %lu: %s", id, (unsigned long)eo, (const char *)msg);
+		snprintf(err, errlen, "%s: error at %lu: %s", id, (unsigned long)eo, (const char *)msg);
 		return PERR_CONFIG;
 	}
 	bounce_gate_derive(src, &p->gate);

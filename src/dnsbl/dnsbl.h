@@ -169,7 +169,9 @@ void dnsbl_report_free(struct dnsbl_report *r);
 
 /* Runs the RFC 5782 test points of every configured list (IPv4, and IPv6
  * where the list has it), all at once within the deadline, and records
- * the outcome. Lists that did not answer in time keep their old health. */
+ * the outcome. Lists that did not answer in time keep their old health.
+ * Also reads the back-off state, so that dnsbl_health_to_json() says
+ * "skipped" for a list that live checks stopped asking. */
 enum perr dnsbl_health_refresh(struct dnsbl_checker *chk);
 
 /* Health of configured list i for family 4 or 6: 1 ok, 0 untrusted,

@@ -207,5 +207,6 @@ enum perr dnsbl_health_refresh(struct dnsbl_checker *chk)
 	dnsbl_wait(&b, b.t0 + chk->timeout_ms);
 	dnsbl_record_health(&b);
 	free(b.q);
+	dnsbl_live_load_all(chk);
 	return PERR_OK;
 }

@@ -1,6 +1,7 @@
 /* JSON output of the checker: blcheck's "results" array, a report, and
  * the lists' health. */
 #include <jansson.h>
+#include <string.h>
 #include <stdio.h>
 
 #include "internal/dnsbl_internal.h"
@@ -82,11 +83,17 @@ json_t *dnsbl_health_to_json(const struct dnsbl_checker *chk)
 			char detail[DNSBL_DETAIL_MAX];
 			int64_t at;
 			int h = dnsbl_health(chk, i, family, detail, sizeof detail, &at);
+			const char *status = h == HEALTH_OK ? "ok" : h == HEALTH_BAD ? "untrusted" : "unknown";
+			/* live failures outrank an old good self-test: the list is
+			 * not asked until the back-off ends */
+			int64_t until = 0;
+			if (dnsbl_backoff_state(chk, i, family, detail, sizeof detail, &until))
+				status = "skipped";
 			json_t *o = json_object();
 			if (o == NULL || set(o, "zone", json_string(chk->lists[i]->zone)) ||
-			    set(o, "family", json_integer(family)) ||
-			    set(o, "status", json_string(h == HEALTH_OK ? "ok" : h == HEALTH_BAD ? "untrusted" : "unknown")) ||
+			    set(o, "family", json_integer(family)) || set(o, "status", json_string(status)) ||
 			    set(o, "detail", json_string(detail)) || set(o, "checked_at", json_integer(at)) ||
+			    (strcmp(status, "skipped") == 0 && set(o, "skipped_until", json_integer(until))) ||
 			    json_array_append_new(a, o) != 0) {
 				json_decref(a);
 				return NULL;

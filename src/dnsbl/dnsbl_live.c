@@ -114,6 +114,14 @@ static int64_t used_today(struct dnsbl_checker *chk, size_t i, int64_t day)
 	return chk->used_day == day ? chk->used[i] : 0;
 }
 
+void dnsbl_live_load_all(struct dnsbl_checker *chk)
+{
+	for (size_t i = 0; i < chk->nlists; i++) {
+		load_live(chk, i, 4);
+		load_live(chk, i, 6);
+	}
+}
+
 void dnsbl_live_plan(struct batch *b, int64_t now, size_t nq_per_list)
 {
 	struct dnsbl_checker *chk = b->chk;

@@ -140,6 +140,15 @@ test('a list that stops answering is skipped after dns.backoff_after failures, s
   // blcheck exits 2 (not "all clean") when a list was skipped.
   const r = await run(['--allow-reserved', '--json', ...args]);
   assert.equal(r.code, 2);
+  // --health tells support the same: the list is skipped until a time,
+  // even though its last self-test passed.
+  const h = await run(['--json', '--health', '--conf', cfg, '--lists', 'xbl.spamhaus.org,bl.spamcop.net']);
+  const health = JSON.parse(h.stdout.trim().split('\n').pop());
+  const rows = Object.fromEntries((health.health || health).map((x) => [`${x.zone}/${x.family}`, x]));
+  assert.equal(rows['xbl.spamhaus.org/4'].status, 'skipped', h.stdout + h.stderr);
+  assert.ok(rows['xbl.spamhaus.org/4'].skipped_until > Date.now() / 1000);
+  assert.match(rows['xbl.spamhaus.org/4'].detail, /asked again after/);
+  assert.notEqual(rows['bl.spamcop.net/4'].status, 'skipped');
 });
 
 test('a list that answers again leaves back-off at its next check after the period', HANG, async () => {

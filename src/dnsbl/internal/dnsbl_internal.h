@@ -188,6 +188,9 @@ int dnsbl_budgets_parse(struct dnsbl_checker *chk, const char *spec, char *errbu
 /* Fills b->skip[][] for lists in back-off or near their budget (nq_per_list:
  * queries one list will need in this batch). */
 void dnsbl_live_plan(struct batch *b, int64_t now, size_t nq_per_list);
+/* Reads every list's live-failure state (back-off) from the store, for
+ * reports of health outside a check. */
+void dnsbl_live_load_all(struct dnsbl_checker *chk);
 /* After the round trip: counts queries against budgets, and failures
  * (no answer at all) towards back-off. */
 void dnsbl_live_record(struct batch *b, int64_t now);
