@@ -333,9 +333,13 @@ enum perr report_view_fill(struct request *req, const struct report_stored *r, j
 		view_set(v, k, l ? l->name : json_string_value(x));
 	}
 	json_array_foreach(json_object_get(doc, "evidence"), i, x) {
-		char k[48];
+		char k[48], e[1024];
 		snprintf(k, sizeof k, "report.evidence.%zu", i);
-		view_set(v, k, json_string_value(x));
+		if (holder)
+			snprintf(e, sizeof e, "%s", json_string_value(x) ? json_string_value(x) : "");
+		else
+			explain_redact_addresses(json_string_value(x), e, sizeof e);
+		view_set(v, k, e);
 	}
 	int listed;
 	fill_checks(v, doc, &listed);

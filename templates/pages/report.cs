@@ -26,7 +26,7 @@
   <h1 id="verdict"><?cs var:report.heading ?></h1>
   <p class="sentence"><?cs var:report.sentence ?></p>
   <p class="next-step"><?cs var:report.next_step ?></p>
-  <?cs if:monitor.since ?><p class="known" id="known"><strong>We know about this:</strong> our monitoring has seen it since <?cs var:monitor.since ?> and it is being handled; you need not report it.</p><?cs /if ?>
+  <?cs if:monitor.since ?><p class="known" id="known"><strong>We know about this:</strong> our monitoring has seen this server on <?cs each:l = monitor.lists ?><?cs var:l.name ?><?cs if:!last(l) ?>, <?cs /if ?><?cs /each ?> since <?cs var:monitor.since ?>. It is being handled; you need not report it.</p><?cs /if ?>
   <?cs if:report.advice ?><p class="advice"><strong><?cs var:report.provider_name ?> advises:</strong> <?cs var:report.advice ?></p><?cs /if ?>
   <?cs if:report.expiry ?><p class="muted"><?cs var:report.expiry ?></p><?cs /if ?>
   <div class="first-action" id="first-action">
@@ -129,7 +129,7 @@
 <?cs if:report.outcome != "could_not_check" ?>
 <section class="card share" aria-labelledby="share">
   <h2 id="share">Link for your support ticket</h2>
-  <p>Anyone you give this link sees this report as it was made. <?cs if:report.holder ?>Only you see the recipient and the other mail addresses in the refusal: everyone else sees them removed.<?cs else ?>Mail addresses (the recipient's and any other in the refusal) are removed from what you see: only the person who made this report sees them.<?cs /if ?></p>
+  <p>Anyone you give this link sees this report as it was made<?cs if:report.input != "bounce" ?>.<?cs elif:report.holder ?>, except the mail addresses: only you see the recipient and the other addresses in the refusal; everyone else sees them removed.<?cs else ?>, except the mail addresses: the recipient's and any other in the refusal are removed from what you see, and only the person who made this report sees them.<?cs /if ?></p>
   <div class="copy-row">
     <label class="visually-hidden" for="report-link">Report link</label>
     <input id="report-link" type="text" readonly value="<?cs var:report.url ?>">
