@@ -336,7 +336,8 @@ test('a bounce with no reason we recognise is "unknown", never "not a blacklist 
 // The page's visible text outside the "Technical details" block.
 function visibleOutsideDetails(html) {
   return html.replace(/<details class="technical"[\s\S]*?<\/details>/, '')
-    .replace(/<(script|style)[\s\S]*?<\/\1>/g, '').replace(/<[^>]*>/g, ' ');
+    .replace(/<(script|style)[\s\S]*?<\/\1>/g, '').replace(/<[^>]*>/g, ' ')
+    .replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
 const causeIds = (doc) => doc.causes.map((c) => c.id);
@@ -394,7 +395,9 @@ test('raw rule ids, verdict ids and list TXT only inside "Technical details"', a
     const doc = await (await c.get(`/api/v1/reports/${r.token}`)).json();
     assert.match(r.html, /<details class="technical" id="technical">\s*<summary>Technical details<\/summary>/);
     const text = visibleOutsideDetails(r.html);
-    assert.doesNotMatch(text, /\b[a-z0-9_]+:(rule|code|list):[a-z0-9_]+/, 'rule ids');
+    assert.doesNotMatch(text, /\b(ip:)?(rule|code|provider|ipctx|diagnostic|list):[a-z0-9_]+/, 'rule ids');
+    assert.ok(doc.evidence.some((e) => /^rule:/.test(e)) || form.ip, 'the bounce fired rules');
+    assert.match(r.html, /<ul class="evidence">|class="raw-answers"/, 'they are in the details');
     assert.doesNotMatch(text, /\b(not_blacklist|selfreport|our_server_listed|provider_filter|your_address_listed|own_network)\b/);
     for (const chk of doc.checks.filter((x) => x.txt)) {
       assert.ok(!text.includes(chk.txt), `raw TXT of ${chk.zone} outside the details`);
