@@ -148,6 +148,26 @@ static const char *not_blacklist_text(const struct explain_knowledge *k, const c
 	return other;
 }
 
+/* The first max names of a ", "-joined list, then "and N more": the
+ * verdict stays short on a phone; the table names them all. */
+static void first_names(const char *names, int max, char *out, size_t len)
+{
+	const char *p = names;
+	for (int i = 0; i < max && p; i++) {
+		p = strstr(p, ", ");
+		if (p)
+			p += 2;
+	}
+	if (p == NULL) {
+		snprintf(out, len, "%s", names);
+		return;
+	}
+	int more = 1;
+	for (const char *q = p; (q = strstr(q, ", ")) != NULL; q += 2)
+		more++;
+	snprintf(out, len, "%.*s and %d more", (int)(p - 2 - names), names, more);
+}
+
 /* Chooses the verdict and writes the sentence. */
 static const char *verdict(const struct explain_knowledge *k, json_t *doc, const struct evidence *ev,
 			   char *sentence, size_t len)
@@ -198,8 +218,10 @@ static const char *verdict(const struct explain_knowledge *k, json_t *doc, const
 		return "unknown";
 	}
 	if (ev->nlisted > 0) {
+		char some[NAMES_MAX];
+		first_names(ev->live_listed, 3, some, sizeof some);
 		snprintf(sentence, len, "%s is listed on %d of the %d block lists we checked: %s.",
-			 ip, ev->nlisted, ev->nchecked, ev->live_listed);
+			 ip, ev->nlisted, ev->nchecked, some);
 		return "listed";
 	}
 	if (ev->nunknown == 0) {
@@ -374,7 +396,12 @@ enum perr explain_report(const struct explain_knowledge *k, const struct dnsbl_c
 		       (!strcmp(v, "unknown") && ev->nlisted == 0);
 	json_t *list = no_block ? json_array() : causes(k, doc, ev, &top);
 	/* said once: each list's own duration is in its check ("duration") */
-	const char *expiry = ev->nlisted || !strcmp(v, "blacklist") || !strcmp(v, "reputation")
+	int only_policy = ev->has[KIND_POLICY];
+	for (int kd = 0; kd < KIND__MAX; kd++)
+		if (kd != KIND_POLICY && ev->has[kd])
+			only_policy = 0;
+	const char *expiry = only_policy ? "A policy listing does not lift by itself: it names the address range, not anything it sent."
+			     : ev->nlisted || !strcmp(v, "blacklist") || !strcmp(v, "reputation")
 				     ? "Most listings lift within about 72 hours once nothing new happens." : "";
 	int oc = outcome(v, doc, ev);
 	free(ev);
