@@ -150,6 +150,27 @@ static void test_could_not_check_sentence(void **state)
 	json_decref(d);
 }
 
+static void test_expiry_and_short_sentence(void **state)
+{
+	(void)state;
+	json_t *d = doc_of(&cases[4]);   /* PBL only */
+	assert_int_equal(explain_report(k, NULL, d), PERR_OK);
+	assert_non_null(strstr(json_string_value(json_object_get(d, "expiry")), "does not lift by itself"));
+	json_decref(d);
+	/* five listings: the sentence names three and counts the rest */
+	d = doc_of(&cases[1]);
+	static const char *const zones[] = { "bl.spamcop.net", "dnsbl.dronebl.org", "bl.blocklist.de", "psbl.surriel.com" };
+	for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++)
+		json_array_append_new(json_object_get(d, "checks"),
+				      json_pack("{s:s, s:s, s:[s]}", "zone", zones[i], "status", "listed", "codes", "127.0.0.2"));
+	assert_int_equal(explain_report(k, NULL, d), PERR_OK);
+	const char *s = json_string_value(json_object_get(d, "sentence"));
+	assert_non_null(strstr(s, "listed on 5 of the 5"));
+	assert_non_null(strstr(s, " and 2 more."));
+	assert_non_null(strstr(json_string_value(json_object_get(d, "expiry")), "72 hours"));
+	json_decref(d);
+}
+
 struct rcase {
 	const char *in, *want;
 	int removed;
@@ -185,6 +206,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_outcomes_and_causes),
 		cmocka_unit_test(test_could_not_check_sentence),
+		cmocka_unit_test(test_expiry_and_short_sentence),
 		cmocka_unit_test(test_redact),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
