@@ -32,6 +32,7 @@ enum perr check_web_run(struct request *req, struct check_input *in, json_t **do
 		.explain = app->explain,
 		.bounce_limit = app->cfg.bounce_limit,
 		.outgoing_ips = app->cfg.site_outgoing_ips,
+		.outgoing_servers = &app->cfg.outgoing_servers,
 	};
 	char fresh[TOKEN_CHARS(HOLDER_BYTES) + 1] = "";
 	uint8_t holder[TOKEN_SHA256_BYTES];

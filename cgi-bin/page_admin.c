@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "admin_link.h"
+#include "admin_maillog.h"
 #include "app.h"
 #include "dnsbl/dnsbl.h"
 #include "explain/explain.h"
@@ -579,6 +580,8 @@ void page_admin(struct request *req)
 		rc = fill_lists(d);
 	if (rc == PERR_OK)
 		rc = fill_servers(d, now);
+	if (rc == PERR_OK)
+		rc = admin_maillog_fill(req, v, now);
 	if (rc != PERR_OK) {
 		log_event(LOG_ERROR, req->ref, "admin dashboard: %s", perr_str(rc));
 		http_send_error(req, 500);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "admin_maillog.h"
 #include "app.h"
 #include "http.h"
 #include "pages.h"
@@ -62,6 +63,7 @@ void page_home(struct request *req)
 	view_set(v, "page.title", "Is your mail server on a blacklist?");
 	view_set(v, "page.nav", "home");
 	fill_incident(req, v);
+	maillog_notice_fill(req, v, (long long)time(NULL));
 	http_send_page(req, 200, PAGE_HOME, v);
 	view_free(v);
 }

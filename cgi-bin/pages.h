@@ -22,5 +22,6 @@ void page_forward_toggle(struct request *req); /* POST /forwards/<id>/toggle */
 void page_admin(struct request *req);          /* GET /admin (admins; else 404) */
 void page_submissions(struct request *req);    /* GET /admin/submissions */
 void page_submissions_csv(struct request *req); /* GET /admin/submissions.csv */
+void page_deliveries(struct request *req);     /* GET /deliveries (logged in) */
 
 #endif

@@ -17,6 +17,7 @@ static const char *const page_files[PAGE__MAX] = {
 	[PAGE_FORWARDS] = "pages/forwards.cs",
 	[PAGE_ADMIN] = "pages/admin.cs",
 	[PAGE_SUBMISSIONS] = "pages/submissions.cs",
+	[PAGE_DELIVERIES] = "pages/deliveries.cs",
 };
 
 struct render {

@@ -30,6 +30,7 @@ static const struct route routes[] = {
 	{ "/admin", M_GET, page_admin },
 	{ "/admin/submissions", M_GET, page_submissions },
 	{ "/admin/submissions.csv", M_GET, page_submissions_csv },
+	{ "/deliveries", M_GET, page_deliveries },
 };
 
 /* Matches path against pattern, copying '*' segments into req->args. */

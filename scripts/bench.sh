@@ -5,7 +5,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-names=${BENCH:-"bounce-accuracy bounce-speed dnsbl report web admin"}
+names=${BENCH:-"bounce-accuracy bounce-speed dnsbl report web admin maillog"}
 status=0
 for n in $names; do
 	script=bench/$n

@@ -1,7 +1,12 @@
 /* bounce-analyze: reads bounces from files (or "-" / no argument: stdin)
  * and prints one JSON object per input, one per line (DESIGN §4).
  *
- *   tools/bounce-analyze [--knowledge DIR] [--max-bytes N] [FILE...|-]
+ *   tools/bounce-analyze [--conf FILE] [--knowledge DIR] [--max-bytes N] [FILE...|-]
+ *
+ * --conf reads the portal's configuration: site.outgoing_servers names
+ * our outgoing servers, so that a bounce naming one by its host name
+ * reports its address (as the portal does), and limits.bounce_bytes is
+ * the size limit unless --max-bytes is given.
  *
  * Exit 0, or 2 when an input could not be read or was refused (its line
  * is then {"input": ..., "error": ...}). */
@@ -11,6 +16,7 @@
 #include <string.h>
 
 #include "bounce/bounce.h"
+#include "core/config.h"
 #include "core/limits.h"
 
 #ifndef PORTAL_DATADIR
@@ -19,7 +25,7 @@
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: bounce-analyze [--knowledge DIR] [--max-bytes N] [FILE...|-]\n");
+	fprintf(stderr, "usage: bounce-analyze [--conf FILE] [--knowledge DIR] [--max-bytes N] [FILE...|-]\n");
 }
 
 /* Reads at most max + 1 bytes of f into a malloc'ed buffer (caller frees),
@@ -74,7 +80,8 @@ static void print_error(const char *input, const char *msg)
 }
 
 /* Analyses one input; returns 0 or 2. */
-static int one(const struct bounce_knowledge *k, const char *path, size_t max)
+static int one(const struct bounce_knowledge *k, const struct outgoing_servers *ours, const char *path,
+               size_t max)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (f == NULL) {
@@ -93,7 +100,7 @@ static int one(const struct bounce_knowledge *k, const char *path, size_t max)
 		return 2;
 	}
 	struct bounce_result r;
-	e = bounce_analyze_max(k, buf, len, max, &r);
+	e = bounce_analyze_ours(k, buf, len, max, ours, &r);
 	free(buf);
 	if (e != PERR_OK) {
 		fprintf(stderr, "bounce-analyze: %s: %s\n", path, perr_str(e));
@@ -116,9 +123,13 @@ int main(int argc, char **argv)
 {
 	const char *dir = PORTAL_DATADIR "/db/knowledge";
 	size_t max = LIMIT_BOUNCE_DEFAULT;
+	const char *conf = NULL;
+	int max_given = 0;
 	int i = 1;
 	for (; i < argc; i++) {
-		if (strcmp(argv[i], "--knowledge") == 0 && i + 1 < argc) {
+		if (strcmp(argv[i], "--conf") == 0 && i + 1 < argc) {
+			conf = argv[++i];
+		} else if (strcmp(argv[i], "--knowledge") == 0 && i + 1 < argc) {
 			dir = argv[++i];
 		} else if (strcmp(argv[i], "--max-bytes") == 0 && i + 1 < argc) {
 			char *end;
@@ -129,6 +140,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			max = (size_t)v;
+			max_given = 1;
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage();
 			return 0;
@@ -142,8 +154,17 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
-	struct bounce_knowledge *k;
+	static struct config cfg; /* large: not on the stack */
 	char err[512];
+	if (conf != NULL) {
+		if (config_load(&cfg, conf, err, sizeof err) != PERR_OK) {
+			fprintf(stderr, "bounce-analyze: %s: %s\n", conf, err);
+			return 2;
+		}
+		if (!max_given)
+			max = cfg.bounce_limit;
+	}
+	struct bounce_knowledge *k;
 	enum perr e = bounce_knowledge_load_err(dir, &k, err, sizeof err);
 	if (e != PERR_OK) {
 		fprintf(stderr, "bounce-analyze: knowledge: %s\n", err[0] ? err : perr_str(e));
@@ -151,9 +172,9 @@ int main(int argc, char **argv)
 	}
 	int rc = 0;
 	if (i >= argc)
-		rc = one(k, "-", max);
+		rc = one(k, conf ? &cfg.outgoing_servers : NULL, "-", max);
 	for (; i < argc; i++)
-		if (one(k, argv[i], max) != 0)
+		if (one(k, conf ? &cfg.outgoing_servers : NULL, argv[i], max) != 0)
 			rc = 2;
 	bounce_knowledge_free(k);
 	if (fflush(stdout) != 0)

@@ -8,6 +8,7 @@
  *   portalctl [--conf FILE] forward list [--customer NAME] [--json]
  *   portalctl [--conf FILE] purge
  *   portalctl [--conf FILE] monitor [--json] [--quiet]
+ *   portalctl [--conf FILE] maillog [--follow] [--host NAME] [FILE|-]
  *
  * Commands are one table (commands[]): a new one (monitor, ...) is one
  * more entry. Exit 0 on success, 1 when the work failed, 2 on usage errors. */
@@ -28,6 +29,7 @@
 #include "admin/monitor.h"
 #include "core/password.h"
 #include "core/token.h"
+#include "maillog/maillog_run.h"
 #include "admin/purge.h"
 #include "store/store.h"
 #include "store/store_postfix.h"
@@ -409,12 +411,8 @@ static void utc(long long t, char *buf, size_t len)
 
 static const char *event_name(enum monitor_event e)
 {
-	switch (e) {
-	case MONITOR_LISTED: return "listed";
-	case MONITOR_STILL_LISTED: return "still_listed";
-	case MONITOR_CLEARED: return "cleared";
-	default: return "none";
-	}
+	static const char *const names[] = { "none", "listed", "still_listed", "cleared" };   /* enum order */
+	return (unsigned)e < sizeof names / sizeof names[0] ? names[e] : "none";
 }
 
 static void monitor_print(void *ctx, const struct monitor_change *ch)
@@ -517,6 +515,9 @@ static int cmd_monitor(struct ctl *c)
 	return strcmp(sum.status, "clean") == 0 ? 0 : EXIT_MONITOR_INCOMPLETE;
 }
 
+/* maillog: the whole command lives in src/maillog/maillog_cli.c */
+static int cmd_maillog(struct ctl *c) { return maillog_command(&c->cfg, c->st, c->argc, c->argv); }
+
 struct command {
 	const char *group;     /* "user" */
 	const char *verb;      /* "add"; NULL for one-word commands ("purge") */
@@ -535,6 +536,7 @@ static const struct command commands[] = {
 	{ "purge", NULL, cmd_purge, "purge  (expired sessions, old audit and throttle rows)" },
 	{ "monitor", NULL, cmd_monitor, "monitor [--json] [--quiet]  (site.outgoing_ips against the lists; "
 	  "exit 0 clean, 3 listed, 4 incomplete)" },
+	{ "maillog", NULL, cmd_maillog, "maillog [--follow] [--host NAME] [FILE|-]  (refused and deferred mail from the log)" },
 };
 
 static int usage(const struct command *only)

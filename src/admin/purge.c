@@ -3,6 +3,7 @@
 #include "core/limits.h"
 #include "purge.h"
 #include "store/store_auth.h"
+#include "store/store_deliveries.h"
 #include "store/store_forwards.h"
 #include "store/store_reports.h"
 #include "store/store_throttle.h"
@@ -32,8 +33,15 @@ static enum perr purge_reports(struct store *st, const struct config *cfg, long 
 	return store_report_purge(st, now - (long long)cfg->retention_days * SECONDS_PER_DAY, removed);
 }
 
+/* Deliveries read from the mail logs follow the reports' retention. */
+static enum perr purge_deliveries(struct store *st, const struct config *cfg, long long now, long long *removed)
+{
+	return store_delivery_purge(st, now - (long long)cfg->retention_days * SECONDS_PER_DAY, removed);
+}
+
 const struct purge_step purge_steps[] = {
 	{ "reports", purge_reports },
+	{ "deliveries", purge_deliveries },
 	{ "sessions", purge_sessions },
 	{ "audit", purge_audit },
 	{ "throttle", purge_throttle },

@@ -100,6 +100,16 @@ const char *bounce_knowledge_entry_id(const struct bounce_knowledge *k, size_t i
 enum perr bounce_analyze_max(const struct bounce_knowledge *k, const char *bytes, size_t len,
                              size_t max_bytes, struct bounce_result *out);
 
+struct outgoing_servers;
+/* bounce_analyze_max() knowing our outgoing servers by name
+ * (site.outgoing_servers, core/servers.h; NULL = none): a bounce that
+ * names one of them, as its writer or as the client of the returned
+ * message's first hop, reports that server's address. ours must outlive
+ * the call only. */
+enum perr bounce_analyze_ours(const struct bounce_knowledge *k, const char *bytes, size_t len,
+                              size_t max_bytes, const struct outgoing_servers *ours,
+                              struct bounce_result *out);
+
 /* bounce_analyze_max() with LIMIT_BOUNCE_DEFAULT. */
 enum perr bounce_analyze(const struct bounce_knowledge *k, const char *bytes, size_t len,
                          struct bounce_result *out);

@@ -136,8 +136,9 @@ static enum perr analyze(struct bounce_ctx *c)
 	return c->oom ? PERR_NOMEM : PERR_OK;
 }
 
-enum perr bounce_analyze_max(const struct bounce_knowledge *k, const char *bytes, size_t len,
-                             size_t max_bytes, struct bounce_result *out)
+enum perr bounce_analyze_ours(const struct bounce_knowledge *k, const char *bytes, size_t len,
+                              size_t max_bytes, const struct outgoing_servers *ours,
+                              struct bounce_result *out)
 {
 	memset(out, 0, sizeof *out);
 	if (k == NULL || (bytes == NULL && len > 0))
@@ -151,6 +152,7 @@ enum perr bounce_analyze_max(const struct bounce_knowledge *k, const char *bytes
 	struct bounce_ctx *c = ctx_new(k, out);
 	if (c == NULL)
 		return PERR_NOMEM;
+	c->ours = ours;
 	enum perr e = prepare_scan(c, bytes, len);
 	if (e == PERR_OK)
 		e = analyze(c);
@@ -158,6 +160,12 @@ enum perr bounce_analyze_max(const struct bounce_knowledge *k, const char *bytes
 	if (e != PERR_OK)
 		bounce_result_free(out);
 	return e;
+}
+
+enum perr bounce_analyze_max(const struct bounce_knowledge *k, const char *bytes, size_t len,
+                             size_t max_bytes, struct bounce_result *out)
+{
+	return bounce_analyze_ours(k, bytes, len, max_bytes, NULL, out);
 }
 
 enum perr bounce_analyze(const struct bounce_knowledge *k, const char *bytes, size_t len,

@@ -100,6 +100,11 @@ static int code_at(const char *s, size_t n, size_t i, char min)
 		return 0;
 	if (i + 3 < n && !strchr(" \t\n-,)]'\"", s[i + 3]))
 		return 0;
+	/* "554-2026-11-30", "1-800-550-4210": a number going on after the
+	 * dash is a date or a telephone number; a reply's continuation dash
+	 * is followed by text or an enhanced status ("550-5.7.1") */
+	if (i + 4 < n && s[i + 3] == '-' && is_digit(s[i + 4]) && !(i + 5 < n && s[i + 5] == '.'))
+		return 0;
 	return (s[i] - '0') * 100 + (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
 }
 
@@ -196,21 +201,29 @@ bool bounce_reply_find(const char *s, size_t n, size_t *off, size_t *len)
 	return true;
 }
 
+/* The first reply code of class min or above in s[0, n), or 0. */
+static int first_code(const char *s, size_t n, char min)
+{
+	for (size_t i = 0; i < n; i++)
+		if (is_digit(s[i])) {
+			int c = code_at(s, n, i, min);
+			if (c)
+				return c;
+		}
+	return 0;
+}
+
 void bounce_reply_parse(const char *s, size_t n, int *code, char status[16])
 {
-	*code = 0;
+	/* a refusal (4xx/5xx) outranks the 2xx lines of a pasted EHLO
+	 * transcript before it; 2xx only when there is nothing else */
+	*code = first_code(s, n, '4');
+	if (*code == 0)
+		*code = first_code(s, n, '2');
 	status[0] = '\0';
-	for (size_t i = 0; i < n && (*code == 0 || status[0] == '\0'); i++) {
+	for (size_t i = 0; i < n && status[0] == '\0'; i++) {
 		if (!is_digit(s[i]))
 			continue;
-		if (*code == 0) {
-			int c = code_at(s, n, i, '2');
-			if (c) {
-				*code = c;
-				i += 2;
-				continue;
-			}
-		}
 		/* enhanced status: class.subject.detail, not part of a longer
 		 * dotted number such as 4.16.55.1 or an IP address */
 		if (status[0] == '\0' && (s[i] == '2' || s[i] == '4' || s[i] == '5') && i + 1 < n &&

@@ -1,5 +1,6 @@
 /* Who sent it: the receiving servers' addresses (never reported) and the
  * sending server's address, strongest evidence first. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -74,14 +75,14 @@ void bounce_find_receivers(struct bounce_ctx *c, size_t from, size_t n)
 		exclude_remote_mta(c);
 }
 
-static bool usable_sender(const struct bounce_ctx *c, const char *ip)
+bool bounce_sender_usable(const struct bounce_ctx *c, const char *ip)
 {
 	return ip[0] && !bounce_ip_is_special(ip) && !excluded(c, ip);
 }
 
-/* True for RFC 1918 / ULA / link-local: fine in a rejection text (the
- * customer's own relay may say so) but never a Received: fallback. */
-static bool is_private(const char *ip)
+/* Private addresses are fine in a rejection text (the customer's own
+ * relay may say so) but never a Received: fallback. */
+bool bounce_ip_is_private(const char *ip)
 {
 	unsigned a = 0, b = 0;
 	if (strchr(ip, ':'))
@@ -106,7 +107,7 @@ static const char *ipctx_in(struct bounce_ctx *c, const struct kb_ipctx *x, size
 		start = ov[1] > (size_t)off ? ov[1] : (size_t)off + 1;
 		char tmp[128];
 		if (bounce_capture(c, s, x->pat.g_ip, tmp, sizeof tmp) && bounce_capture_ip(tmp, canon) &&
-		    usable_sender(c, canon)) {
+		    bounce_sender_usable(c, canon)) {
 			bounce_evidence(c, "%s: sending IP %s (%s)", x->id, canon, x->description ? x->description : "");
 			return canon;
 		}
@@ -118,7 +119,7 @@ static const char *ipctx_in(struct bounce_ctx *c, const struct kb_ipctx *x, size
 static const char *ip_from_hits(struct bounce_ctx *c)
 {
 	for (size_t i = 0; i < c->nhits; i++)
-		if (usable_sender(c, c->hits[i].ip)) {
+		if (bounce_sender_usable(c, c->hits[i].ip)) {
 			bounce_evidence(c, "ip:%s: sending IP %s named by this rule", c->hits[i].rule->id,
 			                c->hits[i].ip);
 			return c->hits[i].ip;
@@ -151,7 +152,7 @@ static const char *ip_near_addresses(struct bounce_ctx *c, char canon[BOUNCE_IP_
 	}
 	for (size_t i = 0; i < c->k->nipctx; i++)
 		for (size_t j = 0; j < k; j++) {
-			if (!usable_sender(c, ips[j].text))
+			if (!bounce_sender_usable(c, ips[j].text))
 				continue;
 			ip_window(c, &ips[j], &a, &z);
 			const char *ip = ipctx_in(c, &c->k->ipctx[i], a, z, canon);
@@ -161,13 +162,34 @@ static const char *ip_near_addresses(struct bounce_ctx *c, char canon[BOUNCE_IP_
 	return NULL;
 }
 
+/* True when the word before s[off] makes the dotted number there a
+ * rule, version or reference number ("policy rule 3.2.1.1", "v1.2.3.4"),
+ * not an address. */
+static bool numbered_thing(const char *s, size_t off)
+{
+	static const char *const words[] = {"rule", "version", "ver", "v", "policy", "build", "release",
+	                                    "ref", "id", "section", "rfc", "no", "#"};
+	size_t e = off;
+	while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '.' || s[e - 1] == ':'))
+		e--;
+	size_t b = e;
+	while (b > 0 && (isalpha((unsigned char)s[b - 1]) || s[b - 1] == '#'))
+		b--;
+	if (b == e && e == off)
+		return false;
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strlen(words[i]) == e - b && strncasecmp(s + b, words[i], e - b) == 0)
+			return true;
+	return false;
+}
+
 /* The first usable address of the rejection itself. */
 static const char *ip_in_diagnostic(struct bounce_ctx *c, char canon[BOUNCE_IP_STRLEN])
 {
 	struct bounce_ip ips[8];
 	size_t k = bounce_ip_find(c->diag, c->diaglen, ips, 8);
 	for (size_t i = 0; i < k; i++)
-		if (usable_sender(c, ips[i].text)) {
+		if (bounce_sender_usable(c, ips[i].text) && !numbered_thing(c->diag, ips[i].off)) {
 			memcpy(canon, ips[i].text, BOUNCE_IP_STRLEN);
 			bounce_evidence(c, "ip:diagnostic: the only other address in the rejection: %s", canon);
 			return canon;
@@ -190,11 +212,13 @@ static const char *ip_from_received(struct bounce_ctx *c, char canon[BOUNCE_IP_S
 			continue;
 		char v[1024];
 		size_t vl = bounce_hdr_unfold(f.val, f.vallen, v, sizeof v);
+		if (bounce_received_is_submission(v))
+			return NULL; /* a mail program's address, not a server's */
 		const char *by = strstr(v, " by ");
 		struct bounce_ip ips[4];
 		size_t k = bounce_ip_find(v, by ? (size_t)(by - v) : vl, ips, 4);
 		for (size_t i = 0; i < k; i++)
-			if (usable_sender(c, ips[i].text) && !is_private(ips[i].text)) {
+			if (bounce_sender_usable(c, ips[i].text) && !bounce_ip_is_private(ips[i].text)) {
 				memcpy(canon, ips[i].text, BOUNCE_IP_STRLEN);
 				bounce_evidence(c, "ip:received: from the returned message's Received: line");
 				return canon;
@@ -205,20 +229,29 @@ static const char *ip_from_received(struct bounce_ctx *c, char canon[BOUNCE_IP_S
 }
 
 /* The sending server's address, strongest evidence first: a rule's
- * capture, the context patterns over the rejection, around the other
- * addresses of the notification, any other address of the rejection,
- * the returned message's Received: line. */
+ * capture, the context patterns over the rejection, our server named by
+ * its host name, the bounce writer's own address when it is the sending
+ * side, around the other addresses of the notification, any other
+ * address of the rejection, the returned message's Received: line. */
 void bounce_find_sending_ip(struct bounce_ctx *c)
 {
 	char canon[BOUNCE_IP_STRLEN];
 	const char *ip = ip_from_hits(c);
 	for (size_t i = 0; i < c->k->nipctx && ip == NULL; i++)
 		ip = ipctx_in(c, &c->k->ipctx[i], 0, c->reach, canon);
+	bounce_find_reporting_host(c);
+	if (ip == NULL)
+		ip = bounce_ip_of_our_server(c);
+	if (ip == NULL)
+		ip = bounce_ip_of_reporting_host(c, canon);
 	if (ip == NULL && c->reach < c->scan.len)
 		ip = ip_near_addresses(c, canon);
 	if (ip == NULL && c->diaglen)
 		ip = ip_in_diagnostic(c, canon);
-	if (ip == NULL && c->nexcluded == 0 && !c->remote_host[0] && !c->dsn.remote_mta[0])
+	/* the returned message's client is the sender only when the bounce
+	 * was written by the side that received it from that client */
+	if (ip == NULL && c->nexcluded == 0 && !c->remote_host[0] && !c->dsn.remote_mta[0] &&
+	    bounce_reporter_side(c) != REPORTER_SENDER)
 		ip = ip_from_received(c, canon);
 	if (ip)
 		c->r->sending_ip = bounce_ctx_dup_str(c, ip);

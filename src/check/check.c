@@ -72,8 +72,8 @@ static enum perr analyse(const struct check_env *env, const struct check_input *
 		return *out ? PERR_OK : PERR_NOMEM;
 	}
 	struct bounce_result r;
-	enum perr rc = bounce_analyze_max(env->bounce, in->bounce, in->bounce_len,
-					  env->bounce_limit, &r);
+	enum perr rc = bounce_analyze_ours(env->bounce, in->bounce, in->bounce_len, env->bounce_limit,
+					   env->outgoing_servers, &r);
 	if (rc != PERR_OK)
 		return rc;
 	*out = bounce_result_to_json(&r);

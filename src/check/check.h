@@ -19,6 +19,8 @@ struct dnsbl_checker;
 struct explain_knowledge;
 
 /* What a check runs with; every handle is borrowed, none is freed here. */
+struct outgoing_servers;
+
 struct check_env {
 	struct store *store;
 	const struct bounce_knowledge *bounce;
@@ -27,6 +29,7 @@ struct check_env {
 	const struct explain_knowledge *explain;
 	size_t bounce_limit;           /* limits.bounce_bytes */
 	const char *outgoing_ips;      /* site.outgoing_ips: "ours" addresses */
+	const struct outgoing_servers *outgoing_servers; /* site.outgoing_servers, or NULL */
 };
 
 struct check_input {

@@ -21,6 +21,7 @@
         <?cs else ?>
         <li><a href="/forwards"<?cs if:page.nav == "forwards" ?> aria-current="page"<?cs /if ?>>My forwards</a></li>
         <?cs /if ?>
+        <li><a href="/deliveries"<?cs if:page.nav == "deliveries" ?> aria-current="page"<?cs /if ?>>Refused mail</a></li>
         <li>
           <form method="post" action="/logout" class="inline">
             <input type="hidden" name="csrf" value="<?cs var:page.csrf ?>">

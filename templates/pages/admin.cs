@@ -92,6 +92,8 @@
   <?cs call:top_table(admin.top.cause, "top-cause", "By likely cause", "Cause") ?>
 </div>
 
+<?cs include:"pages/admin_maillog.cs" ?>
+
 <section class="card" aria-labelledby="servers" id="servers-section">
   <h2 id="servers">Our outgoing servers</h2>
   <?cs if:admin.monitor.last ?>

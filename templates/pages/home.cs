@@ -2,6 +2,7 @@
 <?cs each:i = incident ?>
 <p class="notice known incident">Known problem: our mail server <code><?cs var:i.ip ?></code> is listed on <?cs var:i.lists ?> since <?cs var:i.since ?>. We are handling it; you do not need to report it. <a href="/check?ip=<?cs var:url_escape(i.ip) ?>">What this means for your mail</a></p>
 <?cs /each ?>
+<?cs include:"pages/maillog_notice.cs" ?>
 <section class="hero">
   <div class="hero-text">
     <h1>Mail bouncing with “blacklisted”?</h1>

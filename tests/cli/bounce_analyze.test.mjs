@@ -150,3 +150,31 @@ test('input over --max-bytes is refused with exit 2; empty input is not an error
     rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('--conf FILE: site.outgoing_servers names our server, so its address is reported', HANG, async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ba-conf-'));
+  try {
+    const bounce = [
+      'From: MAILER-DAEMON@mail7.host.example (Mail Delivery System)',
+      'Subject: Undelivered Mail Returned to Sender', '',
+      'This is the mail system at host mail7.host.example.', '',
+      '<bob@far.example>: Host or domain name not found. Name service error for name=far.example', '',
+    ].join('\n');
+    const file = path.join(dir, 'b.eml');
+    writeFileSync(file, bounce);
+    const conf = path.join(dir, 'portal.hdf');
+    writeFileSync(conf, 'site.outgoing_servers = mail7.host.example=198.51.100.7, mail8=198.51.100.8\n');
+    const [without] = lines((await run([file])).stdout);
+    assert.equal(without.sending_ip, null, 'without the map: unsure, no address');
+    const r = await run(['--conf', conf, file]);
+    assert.equal(r.code, 0, r.stderr);
+    const [withMap] = lines(r.stdout);
+    assert.equal(withMap.sending_ip, '198.51.100.7');
+    assert.ok(withMap.evidence.some((e) => e.startsWith('ip:our_server:')), withMap.evidence.join('\n'));
+    // a configuration the portal would refuse is refused here too
+    writeFileSync(conf, 'site.outgoing_servers = mail7=not-an-ip\n');
+    const bad = await run(['--conf', conf, file]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /site\.outgoing_servers/);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});

@@ -10,7 +10,7 @@ import { ROOT } from '../lib/stack.mjs';
 
 const ANALYZE = '/usr/bin/systemd-analyze';
 
-for (const unit of ['blhelpdesk.service', 'blhelpdesk-monitor.service']) {
+for (const unit of ['blhelpdesk.service', 'blhelpdesk-monitor.service', 'blhelpdesk-maillog.service']) {
   test(`${unit}: systemd-analyze security rates it 2.5 or lower`,
     { skip: !existsSync(ANALYZE) && 'systemd is not installed' }, () => {
       const r = spawnSync(ANALYZE, ['security', '--offline=true', '--no-pager', join(ROOT, 'conf/systemd', unit)],

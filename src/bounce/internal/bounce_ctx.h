@@ -33,6 +33,8 @@ struct bounce_hit {
 	char code[64];
 };
 
+struct outgoing_servers;
+
 /* Working state of one analysis. */
 struct bounce_ctx {
 	const struct bounce_knowledge *k;
@@ -55,11 +57,47 @@ struct bounce_ctx {
 	char excluded[MAX_EXCLUDED][BOUNCE_IP_STRLEN];
 	size_t nexcluded;
 	char remote_host[256];
+	char reporting_host[256];    /* the host that wrote the bounce, lower case, or "" */
+	const struct outgoing_servers *ours; /* site.outgoing_servers, or NULL */
 	bool oom;
 	/* not zeroed: filled as used */
 	struct bounce_hit hits[MAX_HITS];
 	struct bounce_occs regions[NREGIONS]; /* gate literals found per region of scan */
 };
+
+/* ---- bounce_sender.c / bounce_sender_host.c: who sent it ---- */
+
+/* Which side wrote the bounce: the server that tried to deliver (ours,
+ * usually) or the receiving side (a provider's own notice). */
+enum bounce_reporter { REPORTER_UNKNOWN, REPORTER_SENDER, REPORTER_RECEIVER };
+
+/* True when ip may be reported as the sender: an address, not special
+ * purpose, not a receiving server's. */
+bool bounce_sender_usable(const struct bounce_ctx *c, const char *ip);
+/* True for RFC 1918 / ULA / link-local / CGNAT addresses. */
+bool bounce_ip_is_private(const char *ip);
+/* True when the Received: value v says a mail program handed the message
+ * in (authenticated submission, web mail, a local program): its client is
+ * the customer's machine, never a sending server. */
+bool bounce_received_is_submission(const char *v);
+/* Fills c->reporting_host: Reporting-MTA, Mailer-Daemon@HOST or
+ * postmaster@HOST in From, "the mail system at host HOST", or the
+ * bounce's own first "Received: by HOST"; "" when none names a host. */
+void bounce_find_reporting_host(struct bounce_ctx *c);
+/* Which side c->reporting_host is on. A host of site.outgoing_servers
+ * sends; a receiving provider's host, or the remote host quoted,
+ * receives; otherwise the returned message's topmost Received: line
+ * decides (a submission by a mail program to that host: it sends; a
+ * server-to-server hop to it: it receives), and a bounce quoting a remote
+ * server was written by the sender. */
+enum bounce_reporter bounce_reporter_side(const struct bounce_ctx *c);
+/* Our outgoing server's address when the bounce names one by its host
+ * name (as its writer, or as the client of the returned message's first
+ * hop); NULL without a map or a match. Adds evidence. */
+const char *bounce_ip_of_our_server(struct bounce_ctx *c);
+/* The writer's address, when it is the sending side, from the Received:
+ * line of the bounce that names it as the client; else NULL. */
+const char *bounce_ip_of_reporting_host(struct bounce_ctx *c, char canon[BOUNCE_IP_STRLEN]);
 
 /* ---- bounce_analyze.c: results ---- */
 
