@@ -190,6 +190,8 @@ static void fill_monitor(struct request *req, struct view *v, const struct repor
 	gmtime_r(&since, &tm);
 	strftime(when, sizeof when, "%d %B %Y, %H:%M UTC", &tm);
 	view_set(v, "monitor.since", when);
+	if (n > 2)   /* the notice names two: it stays short on a phone */
+		view_set_int(v, "monitor.more", (long long)(n - 2));
 	for (size_t i = 0; i < n; i++) {
 		const struct dnsbl_list *l = dnsbl_catalogue_find(req->app->catalogue, open[i].zone);
 		char k[48];

@@ -26,7 +26,7 @@
   <h1 id="verdict"><?cs var:report.heading ?></h1>
   <p class="sentence"><?cs var:report.sentence ?></p>
   <p class="next-step"><?cs var:report.next_step ?></p>
-  <?cs if:monitor.since ?><p class="known" id="known"><strong>We know about this:</strong> our monitoring has seen this server on <?cs each:l = monitor.lists ?><?cs var:l.name ?><?cs if:!last(l) ?>, <?cs /if ?><?cs /each ?> since <?cs var:monitor.since ?>. It is being handled; you need not report it.</p><?cs /if ?>
+  <?cs if:monitor.since ?><p class="known" id="known"><strong>We know about this:</strong> our monitoring has seen this server on <?cs each:l = monitor.lists ?><?cs if:name(l) < 2 ?><?cs if:name(l) > 0 ?>, <?cs /if ?><?cs var:l.name ?><?cs /if ?><?cs /each ?><?cs if:monitor.more ?> and <?cs var:monitor.more ?> more<?cs /if ?> since <?cs var:monitor.since ?>. It is being handled; you need not report it.</p><?cs /if ?>
   <?cs if:report.advice ?><p class="advice"><strong><?cs var:report.provider_name ?> advises:</strong> <?cs var:report.advice ?></p><?cs /if ?>
   <?cs if:report.expiry ?><p class="muted"><?cs var:report.expiry ?></p><?cs /if ?>
   <div class="first-action" id="first-action">

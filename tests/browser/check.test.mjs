@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startStack, ROOT } from '../lib/stack.mjs';
+import { spawnSync } from 'node:child_process';
+import { startStack, bin, ROOT } from '../lib/stack.mjs';
 import { startRbldnsd } from '../lib/rbldnsd.mjs';
 
 const SHOTS = join(ROOT, 'tests/browser/screenshots');
@@ -132,7 +133,7 @@ async function firstScreen(url, name) {
       const r = el.getBoundingClientRect();
       return { top: r.top + window.scrollY, bottom: r.bottom + window.scrollY };
     });
-    out[width] = { verdict: await box('#verdict'), action: await box('#first-action > *') };
+    out[width] = { verdict: await box('#verdict'), action: await box('#first-action > :last-child') };
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `${name} at ${width}: ${overflow}px wider than the window`);
     await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
@@ -186,4 +187,20 @@ test('"Show settings" keeps the reader\'s place and the provider is remembered i
   assert.equal(await select.inputValue(), 'kpn');
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('fix first with the monitoring notice: still on the first screen at 390 px', async () => {
+  const run = spawnSync(bin('tools/portalctl'), ['--conf', stack.confPath, 'monitor'], { encoding: 'utf8' });
+  assert.ok(run.status !== null, run.stderr);
+  const page = await context.newPage();
+  await page.goto(`${stack.base}/check?ip=192.0.2.2&ticket=known-1`);
+  await page.waitForURL(/\/r\//);
+  const url = page.url();
+  await page.close();
+  const at = await firstScreen(url, 'report-ours-known');
+  assert.ok(at[390].action.bottom <= 844, `the first action ends at ${at[390].action.bottom}px`);
+  const check = await context.newPage();
+  await check.goto(url);
+  assert.match(await check.locator('#known').innerText(), /We know about this/);
+  await check.close();
 });
