@@ -3,13 +3,21 @@
  * stores it as a report and sends the visitor to it. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "check_web.h"
 #include "csrf.h"
 #include "http.h"
+#include "core/ipaddr.h"
 #include "core/log.h"
 #include "pages.h"
+#include "store/store_reports.h"
+
+/* A ticket link opened again within this many seconds (a reload, a link
+ * previewer, the customer and support both clicking it) shows the report
+ * it made the first time instead of storing a new one. */
+#define LINK_REUSE_SECONDS 600
 
 /* Re-renders the home form with what the customer typed and the problem
  * named next to the field (422). */
@@ -108,6 +116,23 @@ void page_check_post(struct request *req)
 	run_and_redirect(req, &in);
 }
 
+/* Redirects to the report this link made within LINK_REUSE_SECONDS and
+ * returns 1; 0 when there is none (or the store cannot tell). */
+static int reuse_link_report(struct request *req, const char *ip, const char *ticket)
+{
+	struct ipaddr a;
+	char canon[IPADDR_STR_LEN], token[REPORT_TOKEN_CHARS + 1];
+	if (ipaddr_parse(ip, strlen(ip), &a, NULL) != PERR_OK || ipaddr_format(&a, canon, sizeof canon) == 0)
+		return 0;
+	if (store_report_find_link(req->app->store, canon, ticket, (long long)time(NULL) - LINK_REUSE_SECONDS,
+				   token) != PERR_OK)
+		return 0;
+	char location[64];
+	snprintf(location, sizeof location, "/r/%s", token);
+	http_redirect(req, location);
+	return 1;
+}
+
 void page_check_get(struct request *req)
 {
 	const struct field_value *ip = &req->fields[FIELD_IP], *ticket = &req->fields[FIELD_TICKET];
@@ -115,6 +140,8 @@ void page_check_get(struct request *req)
 		form_again(req, ip->state == FIELD_ABSENT ? "This link has no IP address to check: enter one below." : NULL);
 		return;
 	}
+	if (reuse_link_report(req, ip->value, ticket->state == FIELD_VALID ? ticket->value : NULL))
+		return;
 	int wait = check_web_rate_limited(req);
 	if (wait > 0) {
 		too_many(req, wait, 0);

@@ -9,6 +9,7 @@
 #include "check_web.h"
 #include "csrf.h"
 #include "dnsbl/dnsbl.h"
+#include "explain/explain.h"
 #include "http.h"
 #include "accounts/knowledge_isp.h"
 #include "core/log.h"
@@ -218,8 +219,20 @@ void page_api_report(struct request *req)
 	json_t *doc = NULL;
 	if (!load(req, &r, &doc, 1))
 		return;
-	json_object_set_new(doc, "recipient",
-			    r.recipient[0] && check_web_is_holder(req, &r) ? json_string(r.recipient) : json_null());
+	int holder = check_web_is_holder(req, &r);
+	json_object_set_new(doc, "recipient", r.recipient[0] && holder ? json_string(r.recipient) : json_null());
+	if (!holder && json_is_string(json_object_get(doc, "diagnostic"))) {
+		char diag[REPORT_DIAGNOSTIC_MAX];   /* the page's rule: addresses only for the holder */
+		report_diagnostic(doc, 0, diag, sizeof diag);
+		json_object_set_new(doc, "diagnostic", json_string(diag));
+	}
+	size_t i;
+	json_t *e;
+	json_array_foreach(holder ? NULL : json_object_get(doc, "evidence"), i, e) {
+		char text[1024];
+		explain_redact_addresses(json_string_value(e), text, sizeof text);
+		json_array_set_new(json_object_get(doc, "evidence"), i, json_string(text));
+	}
 	http_send_json(req, 200, doc);
 	free(r.doc);
 }

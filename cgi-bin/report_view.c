@@ -82,25 +82,29 @@ static void fill_causes(struct view *v, json_t *doc)
 			snprintf(k, sizeof k, "report.causes.%zu.%s", i, keys[j]);
 			view_set(v, k, jstr(c, keys[j]));
 		}
+		snprintf(k, sizeof k, "report.causes.%zu.likely", i);
+		view_set(v, k, json_is_true(json_object_get(c, "likely")) ? "1" : NULL);
 	}
 }
 
-/* The ISP whose SMTP settings to show: the one the customer picked, else
- * the one the recipient's domain suggests. */
-static const struct isp_provider *pick_isp(struct request *req, const char *recipient)
+/* The ISP whose SMTP settings to show: only the one the customer picked.
+ * The recipient's provider says nothing about the sender's own. */
+static const struct isp_provider *pick_isp(struct request *req)
 {
-	const struct isp_catalogue *cat = req->app->isp;
 	const struct field_value *f = &req->fields[FIELD_ISP];
-	const struct isp_provider *picked = f->state == FIELD_VALID ? isp_by_provider(cat, f->value) : NULL;
-	if (picked)
-		return picked;   /* an unknown id counts as no choice (page_report's cache key relies on it) */
-	return recipient && *recipient ? isp_lookup_address(cat, recipient) : NULL;
+	/* an unknown id counts as no choice (page_report's cache key relies on it) */
+	return f->state == FIELD_VALID ? isp_by_provider(req->app->isp, f->value) : NULL;
 }
 
-static void fill_isp(struct request *req, struct view *v, const char *recipient)
+/* The provider choice: the options, the picked one's settings, or the
+ * "my provider isn't listed" advice (isp=other). */
+static void fill_isp(struct request *req, struct view *v)
 {
 	const struct isp_catalogue *cat = req->app->isp;
-	const struct isp_provider *sel = pick_isp(req, recipient);
+	const struct isp_provider *sel = pick_isp(req);
+	const struct field_value *f = &req->fields[FIELD_ISP];
+	if (sel == NULL && f->state == FIELD_VALID && !strcmp(f->value, ISP_NOT_LISTED))
+		view_set(v, "isp.not_listed", "1");
 	for (size_t i = 0; i < isp_count(cat); i++) {
 		const struct isp_provider *p = isp_at(cat, i);
 		if (p->smtp.host[0] == '\0')
@@ -123,6 +127,7 @@ static void fill_isp(struct request *req, struct view *v, const char *recipient)
 	view_set(v, "isp.selected.security", isp_security_str(sel->smtp.security));
 	view_set(v, "isp.selected.login_needed", sel->smtp.login_needed ? "1" : NULL);
 	view_set(v, "isp.selected.note", sel->smtp.note);
+	view_set(v, "isp.selected.webmail", sel->smtp.own_address_only ? "1" : NULL);
 }
 
 /* "You forward to AOL": the self-reporting card for a logged-in customer. */
@@ -185,6 +190,8 @@ static void fill_monitor(struct request *req, struct view *v, const struct repor
 	gmtime_r(&since, &tm);
 	strftime(when, sizeof when, "%d %B %Y, %H:%M UTC", &tm);
 	view_set(v, "monitor.since", when);
+	if (n > 2)   /* the notice names two: it stays short on a phone */
+		view_set_int(v, "monitor.more", (long long)(n - 2));
 	for (size_t i = 0; i < n; i++) {
 		const struct dnsbl_list *l = dnsbl_catalogue_find(req->app->catalogue, open[i].zone);
 		char k[48];
@@ -195,13 +202,69 @@ static void fill_monitor(struct request *req, struct view *v, const struct repor
 	}
 }
 
+/* The refusal as this viewer may see it: word for word for the holder,
+ * every mail address removed for anyone else. */
+void report_diagnostic(json_t *doc, int holder, char *buf, size_t len)
+{
+	const char *d = jstr(doc, "diagnostic");
+	if (holder)
+		snprintf(buf, len, "%s", d);
+	else
+		explain_redact_addresses(d, buf, len);
+}
+
+/* A bounce that names no server: what monitoring knows about ours
+ * (ours.N.{ip,lists,since}; ours.checked = the last run's time, unset
+ * when monitoring never ran). */
+static void fill_our_servers(struct request *req, struct view *v)
+{
+	struct monitor_run run;
+	if (store_monitor_last_run(req->app->store, &run) != PERR_OK)
+		return;
+	char when[64];
+	time_t t = (time_t)run.finished;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%d %B %Y, %H:%M UTC", &tm);
+	view_set(v, "ours.checked", when);
+	struct monitor_listing open[16];
+	size_t n = 0, servers = 0;
+	if (store_monitor_current(req->app->store, NULL, open, 16, &n) != PERR_OK)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		size_t first = 0;
+		while (strcmp(open[first].ip, open[i].ip) != 0)
+			first++;
+		if (first != i)
+			continue;   /* this server's line is written */
+		char lists[512] = "", k[48];
+		for (size_t j = i; j < n; j++) {
+			if (strcmp(open[j].ip, open[i].ip) != 0)
+				continue;
+			const struct dnsbl_list *l = dnsbl_catalogue_find(req->app->catalogue, open[j].zone);
+			size_t used = strlen(lists);
+			snprintf(lists + used, sizeof lists - used, "%s%s", used ? ", " : "", l ? l->name : open[j].zone);
+		}
+		snprintf(k, sizeof k, "ours.listed.%zu.ip", servers);
+		view_set(v, k, open[i].ip);
+		snprintf(k, sizeof k, "ours.listed.%zu.lists", servers++);
+		view_set(v, k, lists);
+	}
+}
+
 void report_monitor_signature(struct request *req, const struct report_stored *r, char *buf, size_t len)
 {
 	struct monitor_listing open[8];
 	size_t n = 0;
 	buf[0] = '\0';
-	if (!r->ip_is_ours || !r->ip[0] ||
-	    store_monitor_current(req->app->store, r->ip, open, 8, &n) != PERR_OK)
+	if (!r->ip[0]) {   /* the page shows every server of ours and the last run */
+		struct monitor_run run;
+		if (store_monitor_last_run(req->app->store, &run) == PERR_OK)
+			snprintf(buf, len, "%lld:", run.finished);
+	} else if (!r->ip_is_ours) {
+		return;
+	}
+	if (store_monitor_current(req->app->store, r->ip[0] ? r->ip : NULL, open, 8, &n) != PERR_OK)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		size_t used = strlen(buf);
@@ -214,6 +277,7 @@ enum perr report_view_fill(struct request *req, const struct report_stored *r, j
 	struct app *app = req->app;
 	int holder = check_web_is_holder(req, r);
 	const char *recipient = holder ? r->recipient : "";
+	view_set(v, "report.holder", holder ? "1" : NULL);
 	http_view_common(req, v);
 	view_set(v, "page.title", "Your blacklist report");
 
@@ -252,7 +316,13 @@ enum perr report_view_fill(struct request *req, const struct report_stored *r, j
 	if (json_is_integer(smtp) && json_integer_value(smtp) > 0)
 		view_set_int(v, "report.smtp_code", json_integer_value(smtp));
 	view_set(v, "report.status", *jstr(doc, "status") ? jstr(doc, "status") : NULL);
-	view_set(v, "report.diagnostic", *jstr(doc, "diagnostic") ? jstr(doc, "diagnostic") : NULL);
+	char diag[REPORT_DIAGNOSTIC_MAX];
+	report_diagnostic(doc, holder, diag, sizeof diag);
+	view_set(v, "report.diagnostic", diag[0] ? diag : NULL);
+	view_set(v, "report.outcome", jstr(doc, "outcome"));
+	view_set(v, "report.cause", jstr(doc, "cause"));
+	view_set(v, "report.heading", jstr(doc, "heading"));
+	view_set(v, "report.next_step", jstr(doc, "next_step"));
 	if (r->recipient[0])
 		view_set(v, holder ? "report.recipient" : "report.recipient_hidden", holder ? r->recipient : "1");
 	view_set(v, "report.expiry", *jstr(doc, "expiry") ? jstr(doc, "expiry") : NULL);
@@ -265,15 +335,21 @@ enum perr report_view_fill(struct request *req, const struct report_stored *r, j
 		view_set(v, k, l ? l->name : json_string_value(x));
 	}
 	json_array_foreach(json_object_get(doc, "evidence"), i, x) {
-		char k[48];
+		char k[48], e[1024];
 		snprintf(k, sizeof k, "report.evidence.%zu", i);
-		view_set(v, k, json_string_value(x));
+		if (holder)
+			snprintf(e, sizeof e, "%s", json_string_value(x) ? json_string_value(x) : "");
+		else
+			explain_redact_addresses(json_string_value(x), e, sizeof e);
+		view_set(v, k, e);
 	}
 	int listed;
 	fill_checks(v, doc, &listed);
 	fill_causes(v, doc);
-	fill_isp(req, v, recipient);
+	fill_isp(req, v);
 	fill_selfreport(req, v, provider);
 	fill_monitor(req, v, r);
+	if (!r->ip[0])
+		fill_our_servers(req, v);
 	return PERR_OK;
 }

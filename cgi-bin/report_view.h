@@ -24,4 +24,10 @@ void report_link(struct request *req, const char *token, char *buf, size_t len);
 #define REPORT_MONITOR_SIG_MAX 200   /* 8 listing ids of up to 20 digits, comma-separated */
 void report_monitor_signature(struct request *req, const struct report_stored *r, char *buf, size_t len);
 
+/* The refusal text as this viewer may see it: word for word for the
+ * report's holder, with every mail address removed for anyone else (page
+ * and API alike). */
+#define REPORT_DIAGNOSTIC_MAX 4096   /* the stored diagnostic is at most 2 KiB */
+void report_diagnostic(json_t *doc, int holder, char *buf, size_t len);
+
 #endif

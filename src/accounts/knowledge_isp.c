@@ -108,6 +108,7 @@ static const struct hdfl_field provider_fields[] = {
 	P_TEXT("imap.host", imap.host, 0),
 	HDFL_F_BOOL(struct isp_provider, "risky", risky),
 	HDFL_F_BOOL(struct isp_provider, "smtp.login", smtp.login_needed),
+	HDFL_F_BOOL(struct isp_provider, "smtp.own_address_only", smtp.own_address_only),
 	HDFL_F_UINT(struct isp_provider, "smtp.port", smtp.port, 1, 65535),
 	HDFL_F_UINT(struct isp_provider, "imap.port", imap.port, 1, 65535),
 	HDFL_F_ENUM(struct isp_provider, "smtp.security", smtp.security, security_names,

@@ -28,6 +28,9 @@ enum isp_security {
 /* "none", "STARTTLS", "SSL". */
 const char *isp_security_str(enum isp_security s);
 
+/* The isp= value of "my provider isn't listed" on the report page. */
+#define ISP_NOT_LISTED "other"
+
 struct isp_provider {
 	char id[ISP_ID_MAX];            /* stable id, as the bounce analyzer names providers */
 	char name[ISP_NAME_MAX];        /* display name: "AOL Mail" */
@@ -41,6 +44,8 @@ struct isp_provider {
 		enum isp_security security;
 		int login_needed;         /* a mailbox/login at that provider is required */
 		char note[ISP_TEXT_MAX];  /* app passwords, OAuth, ... */
+		int own_address_only;     /* web-mail: sends only as its own addresses,
+					     not as the customer's own domain */
 	} smtp;
 	struct {
 		char host[ISP_HOST_MAX];  /* for "read the mailbox over IMAP" advice */

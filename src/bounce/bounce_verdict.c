@@ -105,7 +105,10 @@ static bool decode_bits(struct bounce_ctx *c, const struct kb_bitflag *b, const 
 			nl += (size_t)w;
 	}
 	char meaning[400];
-	snprintf(meaning, sizeof meaning, "%s%s", b->meaning ? b->meaning : "Listed on: ", names);
+	/* the knowledge's "listed on: " loses its trailing space to HDF */
+	const char *lead = b->meaning ? b->meaning : "Listed on:";
+	size_t ll = strlen(lead);
+	snprintf(meaning, sizeof meaning, "%s%s%s", lead, ll && lead[ll - 1] == ':' ? " " : "", names);
 	c->r->provider_code_meaning = bounce_ctx_dup_str(c, meaning);
 	c->r->advice = bounce_ctx_dup_str(c, b->advice);
 	c->r->category = b->category;

@@ -81,11 +81,10 @@ static const char *display_name(const struct dnsbl_catalogue *cat, const char *z
 struct evidence {
 	char names[KIND__MAX][NAMES_MAX];   /* list names per kind */
 	int has[KIND__MAX];
+	int in_bounce[KIND__MAX];           /* the bounce itself names a list of this kind */
 	char bounce_lists[NAMES_MAX];       /* display names named in the bounce */
 	char live_listed[NAMES_MAX];        /* display names listing the IP now */
 	int nlisted, nclean, nunknown, nchecked;
-	int nexpiry;                        /* listings whose duration is told */
-	char expiry[1024];
 };
 
 static void note_kind(struct evidence *ev, int kind, const char *name)
@@ -108,7 +107,9 @@ static void gather(const struct explain_knowledge *k, const struct dnsbl_catalog
 		const char *zone = json_string_value(v);
 		const char *name = display_name(cat, zone);
 		add_name(ev->bounce_lists, NAMES_MAX, name);
-		note_kind(ev, listing_kind(k, zone, NULL), name);
+		int kind = listing_kind(k, zone, NULL);
+		note_kind(ev, kind, name);
+		ev->in_bounce[kind < 0 ? KIND_SPAM : kind] = 1;
 	}
 	json_array_foreach(json_object_get(doc, "checks"), i, v) {
 		const char *status = json_string_value(json_object_get(v, "status"));
@@ -123,14 +124,6 @@ static void gather(const struct explain_knowledge *k, const struct dnsbl_catalog
 			ev->nlisted++;
 			add_name(ev->live_listed, NAMES_MAX, name);
 			note_kind(ev, listing_kind(k, zone, json_object_get(v, "codes")), name);
-			const char *d = json_string_value(json_object_get(v, "duration"));
-			/* the first few listings only: the table has the rest */
-			if (d && *d && ev->nexpiry < 3 &&
-			    strlen(ev->expiry) + strlen(d) + strlen(name) + 8 < sizeof ev->expiry) {
-				ev->nexpiry++;
-				size_t n = strlen(ev->expiry);
-				snprintf(ev->expiry + n, sizeof ev->expiry - n, "%s%s: %s.", n ? " " : "", name, d);
-			}
 		} else {
 			ev->nunknown++;
 		}
@@ -153,6 +146,26 @@ static const char *not_blacklist_text(const struct explain_knowledge *k, const c
 			other = k->not_blacklist[i][1];
 	}
 	return other;
+}
+
+/* The first max names of a ", "-joined list, then "and N more": the
+ * verdict stays short on a phone; the table names them all. */
+static void first_names(const char *names, int max, char *out, size_t len)
+{
+	const char *p = names;
+	for (int i = 0; i < max && p; i++) {
+		p = strstr(p, ", ");
+		if (p)
+			p += 2;
+	}
+	if (p == NULL) {
+		snprintf(out, len, "%s", names);
+		return;
+	}
+	int more = 1;
+	for (const char *q = p; (q = strstr(q, ", ")) != NULL; q += 2)
+		more++;
+	snprintf(out, len, "%.*s and %d more", (int)(p - 2 - names), names, more);
 }
 
 /* Chooses the verdict and writes the sentence. */
@@ -205,13 +218,20 @@ static const char *verdict(const struct explain_knowledge *k, json_t *doc, const
 		return "unknown";
 	}
 	if (ev->nlisted > 0) {
+		char some[NAMES_MAX];
+		first_names(ev->live_listed, 3, some, sizeof some);
 		snprintf(sentence, len, "%s is listed on %d of the %d block lists we checked: %s.",
-			 ip, ev->nlisted, ev->nchecked, ev->live_listed);
+			 ip, ev->nlisted, ev->nchecked, some);
 		return "listed";
 	}
 	if (ev->nunknown == 0) {
 		snprintf(sentence, len, "%s is not listed on any of the %d block lists we checked.", ip, ev->nchecked);
 		return "clean";
+	}
+	if (ev->nclean == 0) {
+		snprintf(sentence, len, "We could not check %s right now: none of the %d block lists answered. "
+			 "Try again in a few minutes.", ip, ev->nchecked);
+		return "unknown";
 	}
 	snprintf(sentence, len, "%s is not listed on the %d lists that answered, but %d %s no answer or %s not trusted right now.",
 		 ip, ev->nclean, ev->nunknown, ev->nunknown == 1 ? "list gave" : "lists gave",
@@ -228,40 +248,58 @@ static void replace_lists(const char *why, const char *names, char *out, size_t 
 		snprintf(out, len, "%.*s%s%s", (int)(p - why), why, names, p + 6);
 }
 
-/* Causes that fit: each kind of evidence votes for its causes in order;
- * the first vote wins the order. Reputation blocks count as complaints. */
+/* The cause a kind of evidence points to here: its first cause that
+ * applies (self-reporting needs a provider whose users press "report
+ * spam"); the "away" list when the address is not ours. -1 = none. */
+static int primary_cause(const struct explain_knowledge *k, json_t *doc, enum explain_kind kd, int away)
+{
+	const struct explain_kind_info *ki = &k->kinds[kd];
+	const enum explain_cause *list = away ? ki->away : ki->causes;
+	size_t n = away ? ki->naway : ki->ncauses;
+	for (size_t c = 0; c < n; c++) {
+		if (list[c] == CAUSE_SELFREPORT && strcmp(str(doc, "input"), "bounce") == 0 &&
+		    !explain_provider_consumer(k, str(doc, "provider")))
+			continue;
+		return (int)list[c];
+	}
+	return -1;
+}
+
+/* Causes that fit: each kind of evidence names one cause (see
+ * primary_cause) and gives it that kind's reasoning as its evidence. The
+ * kinds the bounce itself shows rank before those only the live check
+ * found; the first cause is the likely one. */
 static json_t *causes(const struct explain_knowledge *k, json_t *doc, struct evidence *ev, const char **top)
 {
 	if (!strcmp(str(doc, "category"), "reputation") ||
 	    (json_is_true(json_object_get(doc, "blacklist")) && !ev->has[KIND_COMPLAINTS] && !ev->has[KIND_SPAM] &&
 	     !ev->has[KIND_EXPLOIT] && !ev->has[KIND_SPAMTRAP] && !ev->has[KIND_POLICY])) {
-		ev->has[KIND_REPUTATION] = 1;
+		ev->has[KIND_REPUTATION] = ev->in_bounce[KIND_REPUTATION] = 1;
 		add_name(ev->names[KIND_REPUTATION], NAMES_MAX, explain_provider_name(k, str(doc, "provider")));
 	}
+	int away = *str(doc, "ip") && !json_is_true(json_object_get(doc, "ip_is_ours"));
 	json_t *out = json_array();
 	int chosen[CAUSE__MAX] = { 0 };
 	char why[CAUSE__MAX][1024];
 	memset(why, 0, sizeof why);
 	static const enum explain_kind order[] = {
-		KIND_EXPLOIT, KIND_POLICY, KIND_COMPLAINTS, KIND_REPUTATION, KIND_SPAM, KIND_SPAMTRAP, KIND_BACKSCATTER,
+		KIND_REPUTATION, KIND_EXPLOIT, KIND_POLICY, KIND_COMPLAINTS, KIND_SPAM, KIND_SPAMTRAP, KIND_BACKSCATTER,
 	};
 	enum explain_cause ranked[CAUSE__MAX];
 	size_t nranked = 0;
-	for (size_t o = 0; o < sizeof order / sizeof order[0]; o++) {
-		enum explain_kind kd = order[o];
-		if (!ev->has[kd])
-			continue;
-		char reason[EXPLAIN_TEXT_MAX + NAMES_MAX];
-		replace_lists(k->kinds[kd].why, ev->names[kd], reason, sizeof reason);
-		for (size_t c = 0; c < k->kinds[kd].ncauses; c++) {
-			enum explain_cause cause = k->kinds[kd].causes[c];
-			/* self-reporting needs a provider whose users press "report spam" */
-			if (cause == CAUSE_SELFREPORT && strcmp(str(doc, "input"), "bounce") == 0 &&
-			    !explain_provider_consumer(k, str(doc, "provider")))
+	for (int pass = 0; pass < 2; pass++) {   /* 0: shown by the bounce, 1: live only */
+		for (size_t o = 0; o < sizeof order / sizeof order[0]; o++) {
+			enum explain_kind kd = order[o];
+			if (!ev->has[kd] || (pass == 0) != (ev->in_bounce[kd] != 0))
 				continue;
+			int cause = primary_cause(k, doc, kd, away);
+			if (cause < 0)
+				continue;
+			char reason[EXPLAIN_TEXT_MAX + NAMES_MAX];
+			replace_lists(k->kinds[kd].why, ev->names[kd], reason, sizeof reason);
 			if (!chosen[cause]) {
 				chosen[cause] = 1;
-				ranked[nranked++] = cause;
+				ranked[nranked++] = (enum explain_cause)cause;
 			}
 			size_t n = strlen(why[cause]);
 			if (strstr(why[cause], reason) == NULL)
@@ -271,11 +309,29 @@ static json_t *causes(const struct explain_knowledge *k, json_t *doc, struct evi
 	*top = nranked ? explain_cause_id(ranked[0]) : "none";
 	for (size_t i = 0; i < nranked; i++) {
 		enum explain_cause c = ranked[i];
-		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:s}",
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}",
 			"id", explain_cause_id(c), "title", k->causes[c].title, "text", k->causes[c].text,
-			"todo", k->causes[c].todo, "why", why[c]));
+			"todo", k->causes[c].todo, "why", why[c], "likely", i == 0));
 	}
 	return out;
+}
+
+/* The customer's verdict (an Outcome id's index) from the verdict and
+ * whose address it is. */
+static int outcome(const char *v, json_t *doc, const struct evidence *ev)
+{
+	int has_ip = *str(doc, "ip") != '\0';
+	int ours = json_is_true(json_object_get(doc, "ip_is_ours"));
+	if (!strcmp(v, "blacklist") || !strcmp(v, "listed"))
+		return !has_ip ? 1 : ours ? 0 : 3;
+	if (!strcmp(v, "reputation"))
+		return 2;
+	if (!strcmp(v, "clean") || !strcmp(v, "not_blacklist"))
+		return 4;
+	/* asked, and not one list answered: nothing was checked */
+	if (json_is_true(json_object_get(doc, "sent")) && ev->nchecked > 0 && ev->nclean + ev->nlisted == 0)
+		return 6;
+	return 5;
 }
 
 /* Sort key of a check: the provider's own lists first (in its order),
@@ -339,13 +395,20 @@ enum perr explain_report(const struct explain_knowledge *k, const struct dnsbl_c
 	int no_block = !strcmp(v, "not_blacklist") || !strcmp(v, "clean") ||
 		       (!strcmp(v, "unknown") && ev->nlisted == 0);
 	json_t *list = no_block ? json_array() : causes(k, doc, ev, &top);
-	char expiry[1200];
-	snprintf(expiry, sizeof expiry, "%s%s%s",
-		 ev->nlisted || !strcmp(v, "blacklist") || !strcmp(v, "reputation")
-			 ? "Most listings lift within about 72 hours once nothing new happens." : "",
-		 *ev->expiry ? " " : "", ev->expiry);
+	/* said once: each list's own duration is in its check ("duration") */
+	int only_policy = ev->has[KIND_POLICY];
+	for (int kd = 0; kd < KIND__MAX; kd++)
+		if (kd != KIND_POLICY && ev->has[kd])
+			only_policy = 0;
+	const char *expiry = only_policy ? "A policy listing does not lift by itself: it names the address range, not anything it sent."
+			     : ev->nlisted || !strcmp(v, "blacklist") || !strcmp(v, "reputation")
+				     ? "Most listings lift within about 72 hours once nothing new happens." : "";
+	int oc = outcome(v, doc, ev);
 	free(ev);
 	if (list == NULL || json_object_set_new(doc, "verdict", json_string(v)) ||
+	    json_object_set_new(doc, "outcome", json_string(explain_outcome_id(oc))) ||
+	    json_object_set_new(doc, "heading", json_string(k->outcomes[oc].heading)) ||
+	    json_object_set_new(doc, "next_step", json_string(k->outcomes[oc].next)) ||
 	    json_object_set_new(doc, "sentence", json_string(sentence)) ||
 	    json_object_set_new(doc, "cause", json_string(top)) || json_object_set_new(doc, "causes", list) ||
 	    json_object_set_new(doc, "expiry", json_string(expiry)))

@@ -19,6 +19,8 @@ enum explain_cause {
 	CAUSE_EXPLOIT,
 	CAUSE_NEWSLETTER,
 	CAUSE_POLICY,
+	CAUSE_OWN_NETWORK,      /* not our address: a machine on the customer's own network */
+	CAUSE_OTHER_PROVIDER,   /* not our address: another provider's server */
 	CAUSE__MAX
 };
 
@@ -45,11 +47,23 @@ int explain_provider_consumer(const struct explain_knowledge *k, const char *pro
  * "ip_is_ours" and "checks"): "verdict" (blacklist | reputation | listed |
  * clean | unknown | not_blacklist), "sentence" (may hold $RECIPIENT, see
  * explain_sentence), "cause" (most likely cause id or "none"), "causes"
- * ([{id, title, text, todo, why}]), "expiry" (what is known about how long
+ * ([{id, title, text, todo, why, likely}]), "outcome", "heading" and
+ * "next_step" (the customer's verdict, see explain_outcome_id), "expiry" (what is known about how long
  * the listings last), and sorts "checks" so the provider's important lists
  * come first, then the listed ones. cat may be NULL (names from checks). */
 enum perr explain_report(const struct explain_knowledge *k, const struct dnsbl_catalogue *cat,
 			 json_t *doc);
+
+/* The outcome ids, the customer's verdict (docs/report-document.md):
+ * our_server_listed, server_listed, provider_filter, your_address_listed,
+ * not_blocklist, could_not_tell, could_not_check. */
+#define EXPLAIN_OUTCOMES 7
+const char *explain_outcome_id(int i);
+
+/* Copies text into out with every mail address in it replaced by
+ * "[address removed]": what a viewer who does not hold the report sees of
+ * the refusal. Truncates to len. Returns the number of addresses removed. */
+int explain_redact_addresses(const char *text, char *out, size_t len);
 
 /* The sentence of doc with $RECIPIENT replaced by recipient (the holder
  * sees the address) or "the recipient's address". Writes into buf. */

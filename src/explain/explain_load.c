@@ -13,8 +13,17 @@ static const char *const kind_ids[KIND__MAX] = {
 	"complaints", "reputation", "spam", "spamtrap", "exploit", "backscatter", "policy",
 };
 static const char *const cause_ids[CAUSE__MAX] = {
-	"selfreport", "complaints", "exploit", "newsletter", "policy",
+	"selfreport", "complaints", "exploit", "newsletter", "policy", "own_network", "other_provider",
 };
+static const char *const outcome_ids[EXPLAIN_OUTCOMES] = {
+	"our_server_listed", "server_listed", "provider_filter", "your_address_listed",
+	"not_blocklist", "could_not_tell", "could_not_check",
+};
+
+const char *explain_outcome_id(int i)
+{
+	return i >= 0 && i < EXPLAIN_OUTCOMES ? outcome_ids[i] : "could_not_tell";
+}
 
 const char *explain_cause_id(enum explain_cause c)
 {
@@ -59,6 +68,17 @@ static int add_cause(void *ctx, const char *item)
 	return 0;
 }
 
+/* Kind.<id>.away: the causes of a listing of an address that is not ours. */
+static int add_away(void *ctx, const char *item)
+{
+	struct explain_kind_info *k = ctx;
+	int c = explain_cause_from_id(item);
+	if (c < 0 || k->naway == CAUSE__MAX)
+		return -1;
+	k->away[k->naway++] = (enum explain_cause)c;
+	return 0;
+}
+
 static const struct hdfl_field provider_fields[] = {
 	HDFL_F_TEXT(struct explain_provider, "name", name, HDFL_REQUIRED),
 	HDFL_F_BOOL(struct explain_provider, "consumer", consumer),
@@ -74,6 +94,12 @@ static const struct hdfl_field listing_fields[] = {
 static const struct hdfl_field kind_fields[] = {
 	HDFL_F_TEXT(struct explain_kind_info, "why", why, HDFL_REQUIRED),
 	HDFL_F_LIST("causes", add_cause, HDFL_REQUIRED),
+	HDFL_F_LIST("away", add_away, HDFL_REQUIRED),
+};
+
+static const struct hdfl_field outcome_fields[] = {
+	HDFL_F_TEXT(struct explain_outcome_info, "heading", heading, HDFL_REQUIRED),
+	HDFL_F_TEXT(struct explain_outcome_info, "next", next, HDFL_REQUIRED),
 };
 
 static const struct hdfl_field cause_fields[] = {
@@ -135,6 +161,15 @@ static enum perr load_kinds_and_causes(const struct hdfl_node *root, struct expl
 		if (!hdfl_get(root, key, &n))
 			return hdfl_fail(root, key, "missing");
 		enum perr e = hdfl_apply(&n, cause_fields, NFIELDS(cause_fields), &k->causes[i]);
+		if (e != PERR_OK)
+			return e;
+	}
+	for (int i = 0; i < EXPLAIN_OUTCOMES; i++) {
+		char key[64];
+		snprintf(key, sizeof key, "Outcome.%s", outcome_ids[i]);
+		if (!hdfl_get(root, key, &n))
+			return hdfl_fail(root, key, "missing");
+		enum perr e = hdfl_apply(&n, outcome_fields, NFIELDS(outcome_fields), &k->outcomes[i]);
 		if (e != PERR_OK)
 			return e;
 	}

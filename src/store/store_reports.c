@@ -217,6 +217,31 @@ enum perr store_report_get(struct store *st, const char *token, int want_doc, st
 	return rc;
 }
 
+enum perr store_report_find_link(struct store *st, const char *ip, const char *ticket, long long since,
+				  char token[REPORT_TOKEN_CHARS + 1])
+{
+	static const char sql[] =
+		"SELECT token FROM reports WHERE ip = ?1 AND source = 'link' AND created >= ?2"
+		" AND coalesce(ticket, '') = coalesce(?3, '') ORDER BY created DESC, id DESC LIMIT 1";
+	token[0] = '\0';
+	sqlite3_stmt *s = store_stmt(st, sql);
+	if (s == NULL)
+		return PERR_DB;
+	store_bind_text(s, 1, ip);
+	sqlite3_bind_int64(s, 2, since);
+	store_bind_text(s, 3, ticket);
+	enum perr rc = PERR_NOT_FOUND;
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
+		store_col_text(s, 0, token, REPORT_TOKEN_CHARS + 1);
+		rc = PERR_OK;
+	} else if (step != SQLITE_DONE) {
+		rc = store_fail(st, "report find link");
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
 enum perr store_report_purge(struct store *st, long long before, long long *deleted)
 {
 	sqlite3_stmt *s = store_stmt(st, "DELETE FROM reports WHERE created < ?1");

@@ -55,6 +55,12 @@ struct report_stored {
  * document (enough to serve a cached page). PERR_NOT_FOUND when there is none. */
 enum perr store_report_get(struct store *st, const char *token, int want_doc, struct report_stored *out);
 
+/* The newest report made by a ticket link (source "link") for ip
+ * (canonical text) and ticket (NULL = none) created at or after since:
+ * a repeated visit of the same link reuses it. PERR_NOT_FOUND when none. */
+enum perr store_report_find_link(struct store *st, const char *ip, const char *ticket, long long since,
+				  char token[REPORT_TOKEN_CHARS + 1]);
+
 /* Deletes reports created before `before`; *deleted gets the count. */
 enum perr store_report_purge(struct store *st, long long before, long long *deleted);
 

@@ -22,3 +22,27 @@
     });
   });
 })();
+
+/* The report's provider choice is remembered in this browser (never on
+ * the server): the select starts at the last provider chosen here. */
+(function () {
+  'use strict';
+  var KEY = 'blhd.isp';
+  document.addEventListener('DOMContentLoaded', function () {
+    document.querySelectorAll('form[data-remember-isp]').forEach(function (form) {
+      var select = form.querySelector('select[name="isp"]');
+      if (!select) return;
+      var stored = null;
+      try { stored = window.localStorage.getItem(KEY); } catch (e) { return; }
+      if (!select.value && stored && select.querySelector('option[value="' + CSS.escape(stored) + '"]')) {
+        select.value = stored;
+      }
+      form.addEventListener('submit', function () {
+        try {
+          if (select.value) window.localStorage.setItem(KEY, select.value);
+          else window.localStorage.removeItem(KEY);
+        } catch (e) { /* storage refused: the choice still works for this page */ }
+      });
+    });
+  });
+})();

@@ -41,10 +41,18 @@ test('a raw AOL bounce: verdict, listed rows, causes, remedies', async () => {
   assert.match(html, /<span class="badge listed">listed<\/span>/);
   assert.match(html, /Spamhaus ZEN/);
   // AOL's own lists come first in the table
-  assert.ok(html.indexOf('zen.spamhaus.org</span>') < html.indexOf('bl.mailspike.net</span>'));
+  assert.ok(html.indexOf('data-zone="zen.spamhaus.org"') < html.indexOf('data-zone="bl.mailspike.net"'));
+  assert.match(html, /<h1 id="verdict">Blocked by the receiving provider&#39;s own filter<\/h1>/);
   assert.match(html, /Self-reporting through a forward/);
   assert.match(html, /72 hours/);
-  assert.match(html, /Send through your internet provider/);
+  assert.equal(html.match(/72 hours/g).length, 1, 'the duration is said once');
+  assert.match(html, /Send through your own provider's mail server/);
+  // the provider's own advice is shown on a block verdict too
+  assert.match(html, /AOL advises:<\/strong> [^<]*postmaster\.aol\.com/);
+  // the provider is asked, never guessed from the recipient (bob@aol.com)
+  assert.doesNotMatch(html, /<option value="[a-z]+" selected>/);
+  assert.match(html, /action="\/r\/[A-Za-z0-9_-]{32}#smtp"/);
+  assert.match(html, /<option value="other">My provider isn't listed<\/option>/);
   assert.match(html, /href="https:\/\/check\.spamhaus\.org\/results\/\?query=192\.0\.2\.2"/);
   assert.match(html, new RegExp(`value="http://127\\.0\\.0\\.1:${stack.port}/r/${token}"`), 'absolute copy link');
   assert.match(html, /data-copy-target="report-link"/);
@@ -218,9 +226,10 @@ test('rate limit: checks.per_minute per client address answers 429 with Retry-Af
   const s2 = await startStack({ conf: { 'dns.servers': dns.server, 'checks.per_minute': 2 } });
   try {
     const c = new Client(s2.base);
-    assert.equal((await c.get('/check?ip=192.0.2.1')).status, 303);
-    assert.equal((await c.get('/check?ip=192.0.2.1')).status, 303);
-    const third = await c.get('/check?ip=192.0.2.1');
+    // different tickets: each link is a new check (the same link is reused)
+    assert.equal((await c.get('/check?ip=192.0.2.1&ticket=1')).status, 303);
+    assert.equal((await c.get('/check?ip=192.0.2.1&ticket=2')).status, 303);
+    const third = await c.get('/check?ip=192.0.2.1&ticket=3');
     assert.equal(third.status, 429);
     assert.ok(Number(third.headers.get('retry-after')) > 0);
     const api = await c.get('/api/v1/check?ip=192.0.2.1');
@@ -235,9 +244,13 @@ test('logged in with forwards to the provider that bounced: the report says so f
   const login = await c.post('/login', { csrf, login: 'demo', password: 'demo-customer-pw' });
   assert.equal(login.status, 303);
   const { html } = await reportOf(c, await check(c, { bounce: fixture('aol-rtr-bb.eml') }));
-  assert.match(html, /You forward mail to AOL/);
+  assert.match(html, /(\d+ of your mailboxes forward|1 mailbox of yours forwards) to AOL, the provider that refused/);
+  assert.doesNotMatch(html, /1 of your mailboxes forward/);
   assert.match(html, /href="\/forwards\?provider=aol"/);
-  assert.ok(html.indexOf('You forward mail to AOL') < html.indexOf('id="verdict"'));
+  // the first thing to do sits in the verdict card, before the causes
+  const first = html.indexOf('id="first-action"');
+  assert.ok(html.indexOf('id="verdict"') < first && first < html.indexOf('href="/forwards?provider=aol"'));
+  assert.ok(html.indexOf('href="/forwards?provider=aol"') < html.indexOf('id="why"'));
 });
 
 test('cached report pages still carry each visitor their own csrf token', async () => {
@@ -294,7 +307,8 @@ test('a report on one of our servers that monitoring knows is listed says "we kn
   assert.ok(run.status !== null, run.stderr);
   const after = await (await new Client(stack.base).get(before.loc)).text();
   assert.match(after, /We know about this/);
-  assert.match(after, /Our monitoring has seen this server \(<code>192\.0\.2\.2<\/code>\) on .*SpamCop Blocking List.* since \d+ \w+ \d{4}/s);
+  assert.match(after, /our monitoring has seen this server on [^<]+ since \d+ \w+ \d{4}/);
+  assert.match(after, /SpamCop Blocking List/);
   assert.match(after, /It is being handled/);
   // the home page says it too, before anyone pastes anything: which
   // server, which lists, since when, handled, and one link
@@ -316,4 +330,171 @@ test('a bounce with no reason we recognise is "unknown", never "not a blacklist 
   assert.deepEqual(doc.causes, [], 'no causes are offered without evidence of a block');
   assert.match(doc.sentence, /could not tell/);
   assert.doesNotMatch(html, /not a blacklist problem/i);
+});
+
+// --- issue 14: reports that are right for the person reading them ---
+
+// The page's visible text outside the "Technical details" block.
+function visibleOutsideDetails(html) {
+  return html.replace(/<details class="technical"[\s\S]*?<\/details>/, '')
+    .replace(/<(script|style)[\s\S]*?<\/\1>/g, '').replace(/<[^>]*>/g, ' ')
+    .replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+const causeIds = (doc) => doc.causes.map((c) => c.id);
+
+test('causes fit whose address it is and the kind of list, the likely one first', async () => {
+  const c = new Client(stack.base);
+  const cases = [
+    // [ip, heading, likely cause, causes never offered]
+    ['192.0.2.2', 'Blocked because our mail server is on a block list', 'exploit', ['own_network', 'other_provider']],
+    ['2001:db8::2', 'Your sending address is listed, not our server', 'own_network', ['complaints', 'selfreport', 'newsletter', 'exploit']],
+    ['192.0.2.10', 'Your sending address is listed, not our server', 'policy', ['complaints', 'selfreport', 'newsletter', 'exploit']],
+  ];
+  for (const [ip, heading, likely, never] of cases) {
+    const r = await reportOf(c, await check(c, { ip }));
+    const doc = await (await c.get(`/api/v1/reports/${r.token}`)).json();
+    assert.equal(doc.heading, heading, ip);
+    assert.match(r.html, new RegExp(`<h1 id="verdict">${heading.replace(/'/g, '&#39;')}</h1>`), ip);
+    assert.equal(doc.cause, likely, ip);
+    assert.equal(doc.causes[0].likely, true, ip);
+    assert.ok(doc.causes.slice(1).every((x) => x.likely === false), ip);
+    for (const id of never) assert.ok(!causeIds(doc).includes(id), `${ip} offers ${id}`);
+    // each cause has its own evidence: no two causes share the same text
+    const whys = doc.causes.map((x) => x.why);
+    assert.equal(new Set(whys).size, whys.length, `${ip}: repeated evidence`);
+    assert.match(r.html, /<p class="badge info">Most likely<\/p>/);
+    if (ip !== '192.0.2.2') {
+      assert.doesNotMatch(r.html, /we contact the sender|Nothing for you to fix|our listing does not affect it/, ip);
+    }
+  }
+});
+
+test('the small set of verdict headings, each with one next step', async () => {
+  const c = new Client(stack.base);
+  const cases = [
+    [{ bounce: fixture('aol-rtr-bb.eml') }, 'provider_filter', /Blocked by the receiving provider&#39;s own filter/],
+    [{ bounce: fixture('spamhaus-xbl-pasted.txt') }, 'our_server_listed', /Blocked because our mail server is on a block list/],
+    [{ bounce: fixture('unknown-user.txt') }, 'not_blocklist', /Not a block-list problem/],
+    [{ ip: '192.0.2.1' }, 'not_blocklist', /Not a block-list problem/],
+    [{ bounce: 'Your message could not be delivered.\nPlease contact your administrator.\n' }, 'could_not_tell', /We could not tell/],
+  ];
+  for (const [form, outcome, heading] of cases) {
+    const r = await reportOf(c, await check(c, form));
+    const doc = await (await c.get(`/api/v1/reports/${r.token}`)).json();
+    assert.equal(doc.outcome, outcome);
+    assert.match(r.html, heading);
+    assert.match(r.html, /<p class="next-step">[^<]{20,}<\/p>/);
+  }
+});
+
+test('raw rule ids, verdict ids and list TXT only inside "Technical details"', async () => {
+  const c = new Client(stack.base);
+  for (const form of [{ bounce: fixture('aol-rtr-bb.eml') }, { ip: '192.0.2.2' },
+    { bounce: '550 5.7.1 Client host [192.0.2.2] blocked using bl.spamcop.net' }]) {
+    const r = await reportOf(c, await check(c, form));
+    const doc = await (await c.get(`/api/v1/reports/${r.token}`)).json();
+    assert.match(r.html, /<details class="technical" id="technical">\s*<summary>Technical details<\/summary>/);
+    const text = visibleOutsideDetails(r.html);
+    assert.doesNotMatch(text, /\b(ip:)?(rule|code|provider|ipctx|diagnostic|list):[a-z0-9_]+/, 'rule ids');
+    assert.ok(doc.evidence.some((e) => /^rule:/.test(e)) || form.ip, 'the bounce fired rules');
+    assert.match(r.html, /<ul class="evidence">|class="raw-answers"/, 'they are in the details');
+    assert.doesNotMatch(text, /\b(not_blacklist|selfreport|our_server_listed|provider_filter|your_address_listed|own_network)\b/);
+    for (const chk of doc.checks.filter((x) => x.txt)) {
+      assert.ok(!text.includes(chk.txt), `raw TXT of ${chk.zone} outside the details`);
+    }
+    assert.doesNotMatch(text, /lists lists|listed on:[^ ]/);
+  }
+});
+
+test('the refusal shows the recipient and other addresses only to the holder (page and API)', async () => {
+  const holder = new Client(stack.base);
+  const bounce = 'Final-Recipient: rfc822; bob@example.net\n\n' +
+    '550 5.7.1 <bob@example.net>: Recipient address rejected: Client host [192.0.2.2] blocked using ' +
+    'bl.spamcop.net; mail from <alice@customer.example> cc carol.x+y@example.org refused';
+  const { loc, token, html } = await reportOf(holder, await check(holder, { bounce }));
+  assert.match(html, /bob@example\.net/);
+  assert.match(html, /carol\.x\+y@example\.org/);
+  assert.match(html, /word for word/);
+  const stranger = new Client(stack.base);
+  const page = await (await stranger.get(loc)).text();
+  for (const a of ['bob@example.net', 'alice@customer.example', 'carol.x+y@example.org']) {
+    assert.ok(!page.includes(a), `page leaks ${a}`);
+  }
+  assert.match(page, /&lt;\[address removed\]&gt;: Recipient address rejected/);
+  assert.match(page, /with mail addresses removed/);
+  assert.match(page, /only the person who made this report sees them/);
+  assert.doesNotMatch(page, /This link shows exactly this report/);
+  const api = await (await stranger.get(`/api/v1/reports/${token}`)).json();
+  const json = JSON.stringify(api);
+  for (const a of ['bob@example.net', 'alice@customer.example', 'carol.x+y@example.org']) {
+    assert.ok(!json.includes(a), `API leaks ${a}`);
+  }
+  assert.match(api.diagnostic, /\[address removed\]/);
+  const mine = await (await holder.get(`/api/v1/reports/${token}`)).json();
+  assert.match(mine.diagnostic, /<bob@example\.net>/);
+});
+
+test('DNS unreachable: "we could not check right now", no ticket link', async () => {
+  const s2 = await startStack({ conf: { 'dns.servers': '127.0.0.1:9', 'dns.timeout_ms': 400 } });
+  try {
+    const c = new Client(s2.base);
+    const res = await c.get('/check?ip=192.0.2.1&ticket=777');
+    assert.equal(res.status, 303);
+    const html = await (await c.get(res.headers.get('location'))).text();
+    assert.match(html, /<h1 id="verdict">We could not check right now<\/h1>/);
+    assert.match(html, /try again in a few minutes/i);
+    assert.doesNotMatch(html, /Partly unknown|not listed on the 0 lists/);
+    assert.doesNotMatch(html, /id="report-link"|Link for your support ticket/);
+    assert.match(html, /<button type="submit" class="button primary">Check again<\/button>/);
+    assert.doesNotMatch(html, /<table class="lists">/, 'no table of error rows');
+  } finally { await s2.stop(); }
+});
+
+test('GET /check?ip=&ticket= within a short window reuses its report', async () => {
+  const c = new Client(stack.base);
+  const count = () => Number(sqlite(stack.dbPath, "SELECT count(*) FROM reports WHERE source = 'link' AND ticket = 'R-900'"));
+  const a = await c.get('/check?ip=192.0.2.3&ticket=R-900');
+  assert.equal(a.status, 303);
+  const b = await new Client(stack.base).get('/check?ip=192.0.2.3&ticket=R-900');   // a link previewer
+  assert.equal(b.headers.get('location'), a.headers.get('location'));
+  assert.equal(count(), 1);
+  const other = await c.get('/check?ip=192.0.2.3&ticket=R-901');
+  assert.notEqual(other.headers.get('location'), a.headers.get('location'));
+  // an older link report is not reused
+  sqlite(stack.dbPath, "UPDATE reports SET created = created - 3600 WHERE ticket = 'R-900'");
+  const later = await c.get('/check?ip=192.0.2.3&ticket=R-900');
+  assert.notEqual(later.headers.get('location'), a.headers.get('location'));
+  assert.equal(count(), 2);
+});
+
+test('a bounce naming a list but no server: an inline IP field and our servers\' status', async () => {
+  const c = new Client(stack.base);
+  const r = await reportOf(c, await check(c, { bounce: '550 5.7.1 Service unavailable; blocked using bl.spamcop.net' }));
+  const doc = await (await c.get(`/api/v1/reports/${r.token}`)).json();
+  assert.equal(doc.outcome, 'server_listed');
+  assert.match(r.html, /<h1 id="verdict">Blocked because the sending server is on a block list<\/h1>/);
+  assert.match(r.html, /<form method="get" action="\/check" class="inline-form ip-inline">/);
+  assert.match(r.html, /<label for="inline-ip">The sending server's IP address<\/label>/);
+  assert.match(r.html, /<h2 id="ours">Our outgoing servers<\/h2>/);
+  assert.match(r.html, /monitoring (has not checked|saw none|last saw)|is listed on/);
+});
+
+test('provider settings: asked, remembered client-side, web-mail caveat, not-listed path', async () => {
+  const c = new Client(stack.base);
+  const { loc } = await reportOf(c, await check(c, { ip: '192.0.2.2' }));
+  let html = await (await c.get(`${loc}?isp=gmail`)).text();
+  assert.match(html, /<option value="gmail" selected>Gmail<\/option>/);
+  assert.match(html, /smtp\.gmail\.com/);
+  assert.match(html, /web-mail service: its server sends only as your address at Gmail, not as your own domain/);
+  html = await (await c.get(`${loc}?isp=bt`)).text();
+  assert.match(html, /mail\.btinternet\.com/);
+  assert.doesNotMatch(html, /class="notice warn webmail"/);
+  html = await (await c.get(`${loc}?isp=other`)).text();
+  assert.match(html, /<option value="other" selected>My provider isn't listed<\/option>/);
+  assert.match(html, /outgoing mail server \(SMTP\)/);
+  assert.match(html, /data-remember-isp/);
+  for (const id of ['bt', 'virginmedia', 'orange', 'free', 'movistar', 'libero', 'kpn', 'ziggo']) {
+    assert.match(html, new RegExp(`<option value="${id}">`), id);
+  }
 });

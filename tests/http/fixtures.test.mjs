@@ -24,7 +24,7 @@ test('every bounce fixture gives a report whose facts match bounce-analyze', asy
   assert.ok(files.length > 20);
   const c = new Client(stack.base);
   const csrf = await c.csrfFrom('/');
-  let checked = 0;
+  let checked = 0, withRecipient = 0;
   for (const f of files) {
     const bytes = readFileSync(join(DIR, f));
     const text = bytes.toString('utf8');
@@ -41,7 +41,19 @@ test('every bounce fixture gives a report whose facts match bounce-analyze', asy
     for (const k of ['blacklist', 'category', 'sending_ip', 'provider', 'provider_code', 'smtp_code', 'status', 'lists']) {
       assert.deepEqual(doc[k], cli[k], `${f}: ${k}`);
     }
+    // anyone else with the link sees no recipient, in the page or the API
+    // (an address the provider's own published advice names is public, not a correspondent)
+    if (cli.recipient && cli.recipient.includes('@') && !(doc.advice || '').includes(cli.recipient)) {
+      const stranger = new Client(stack.base);
+      const page = (await (await stranger.get(loc)).text()).toLowerCase();
+      const api = JSON.stringify(await (await stranger.get(`/api/v1/reports/${loc.slice(3)}`)).json()).toLowerCase();
+      const who = cli.recipient.toLowerCase();
+      assert.ok(!page.includes(who), `${f}: the page shows ${who} to a stranger`);
+      assert.ok(!api.includes(who), `${f}: the API shows ${who} to a stranger`);
+      withRecipient++;
+    }
     checked++;
   }
   assert.ok(checked > 20, `only ${checked} fixtures checked`);
+  assert.ok(withRecipient > 20, `only ${withRecipient} fixtures with a recipient`);
 });

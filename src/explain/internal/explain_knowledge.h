@@ -46,8 +46,15 @@ struct explain_listing {
 
 struct explain_kind_info {
 	char why[EXPLAIN_TEXT_MAX];        /* with $LISTS */
-	enum explain_cause causes[CAUSE__MAX];
+	enum explain_cause causes[CAUSE__MAX];   /* when the address is ours (or unknown) */
 	size_t ncauses;
+	enum explain_cause away[CAUSE__MAX];     /* when the address is not ours */
+	size_t naway;
+};
+
+struct explain_outcome_info {
+	char heading[128];
+	char next[EXPLAIN_TEXT_MAX];
 };
 
 struct explain_cause_info {
@@ -63,6 +70,7 @@ struct explain_knowledge {
 	size_t nlistings;
 	struct explain_kind_info kinds[KIND__MAX];
 	struct explain_cause_info causes[CAUSE__MAX];
+	struct explain_outcome_info outcomes[EXPLAIN_OUTCOMES];
 	char not_blacklist[EXPLAIN_CATEGORIES_MAX][2][EXPLAIN_TEXT_MAX]; /* {category, text} */
 	size_t nnot_blacklist;
 };
