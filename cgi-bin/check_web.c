@@ -87,23 +87,24 @@ enum perr check_web_run(struct request *req, struct check_input *in, json_t **do
 	return rc;
 }
 
-/* Who submitted what, as a 32-byte key: the same visitor (the user, or
- * else the client address: a double click carries no holder cookie yet,
- * the reload after it does) sending the same input. */
-static void submission_key(struct request *req, const struct check_input *in, uint8_t key[TOKEN_SHA256_BYTES])
+/* Who submitted what, as a 32-byte key: the same form (its CSRF token:
+ * a double click and a reload of the POST send it again, another visitor
+ * has another one) with the same input. 0 when the request carries no
+ * form token (a ticket link, which page_check.c reuses by its own rule). */
+static int submission_key(struct request *req, const struct check_input *in, uint8_t key[TOKEN_SHA256_BYTES])
 {
+	const struct field_value *f = &req->fields[FIELD_CSRF];
+	if (f->state != FIELD_VALID)
+		return 0;
 	char body[TOKEN_SHA256_HEX] = "", text[512];
 	if (in->bounce)
 		token_sha256_hex(in->bounce, body);
-	char who[128];
-	if (req->session)
-		snprintf(who, sizeof who, "u%lld", (long long)req->session->user.id);
-	else
-		snprintf(who, sizeof who, "a%s", req->client);
-	snprintf(text, sizeof text, "%s|%s|%s|%s|%s|%lld", who, in->source ? in->source : "", in->ip ? in->ip : "",
-		 in->ticket ? in->ticket : "", body, in->previous_id);
+	snprintf(text, sizeof text, "%lld|%s|%s|%s|%s|%s|%lld", req->session ? (long long)req->session->user.id : 0,
+		 f->value, in->source ? in->source : "", in->ip ? in->ip : "", in->ticket ? in->ticket : "", body,
+		 in->previous_id);
 	token_sha256(text, key);
 	token_wipe(text, sizeof text);
+	return 1;
 }
 
 /* The zones the check will ask, comma-separated, for the pending page. */
@@ -125,8 +126,10 @@ enum perr check_web_start(struct request *req, struct check_input *in, char toke
 	struct app *app = req->app;
 	long long now = (long long)time(NULL);
 	uint8_t key[TOKEN_SHA256_BYTES];
-	submission_key(req, in, key);
-	if (store_pending_find(app->store, key, now - CHECK_SAME_SUBMISSION_S, token) == PERR_OK)
+	int keyed = submission_key(req, in, key);
+	if (!keyed)
+		token_random_bytes(key, sizeof key); /* unique: never matches */
+	else if (store_pending_find(app->store, key, now - CHECK_SAME_SUBMISSION_S, token) == PERR_OK)
 		return PERR_OK; /* the same form sent again: the same report */
 	const struct check_env env = web_env(app);
 	char fresh[HOLDER_CHARS + 1];

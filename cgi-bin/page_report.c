@@ -134,7 +134,8 @@ static int cache_key(struct request *req, const struct report_stored *r, char *k
 	if (req->app->cfg.site_base_url[0] == '\0')
 		report_link(req, "", origin, sizeof origin);
 	int n = snprintf(key, len, "r|%s|%s|%d|%s|%s|%s", req->args[0], r->newer_token, check_web_is_holder(req, r),
-			 isp ? isp->id : "", monitor, origin);
+			 isp ? isp->id : f->state == FIELD_VALID && !strcmp(f->value, "other") ? "other" : "", monitor,
+			 origin);
 	return n > 0 && (size_t)n < len;
 }
 

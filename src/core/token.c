@@ -44,3 +44,8 @@ void token_wipe(void *p, size_t n)
 {
 	sodium_memzero(p, n);
 }
+
+void token_random_bytes(uint8_t *out, size_t n)
+{
+	randombytes_buf(out, n);
+}

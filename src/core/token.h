@@ -27,6 +27,8 @@ enum perr token_random(char *out, size_t outlen, size_t nbytes);
 
 /* SHA-256 of the NUL-terminated string s, raw or as lowercase hex. */
 void token_sha256(const char *s, uint8_t out[TOKEN_SHA256_BYTES]);
+/* n random bytes (libsodium's generator) into out. */
+void token_random_bytes(uint8_t *out, size_t n);
 void token_sha256_hex(const char *s, char out[TOKEN_SHA256_HEX]);
 
 /* 1 when the n bytes at a and b are equal, in time independent of where

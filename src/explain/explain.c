@@ -209,7 +209,14 @@ static const char *verdict(const struct explain_knowledge *k, json_t *doc, const
 					 "it names no reason we recognise.");
 			return "unknown";
 		}
-		snprintf(sentence, len, "This bounce is not a blacklist problem: %s.", not_blacklist_text(k, category));
+		/* the bounce is not about a list, but a listing found now is
+		 * still news for the reader */
+		if (ev->nlisted > 0)
+			snprintf(sentence, len, "This bounce is not a blacklist problem: %s. Separately, %s is listed "
+				 "right now on %s.", not_blacklist_text(k, category), server, ev->live_listed);
+		else
+			snprintf(sentence, len, "This bounce is not a blacklist problem: %s.",
+				 not_blacklist_text(k, category));
 		return "not_blacklist";
 	}
 	if (!json_is_true(json_object_get(doc, "sent"))) {

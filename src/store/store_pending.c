@@ -47,7 +47,8 @@ enum perr store_pending_find(struct store *st, const uint8_t key[32], long long 
 			     char token[REPORT_TOKEN_CHARS + 1])
 {
 	sqlite3_stmt *s = store_stmt(st, "SELECT token FROM pending_checks WHERE key_hash = ?1 AND created >= ?2"
-					 " AND state != 'failed' ORDER BY created DESC LIMIT 1");
+					 " AND (state = 'checking' OR EXISTS (SELECT 1 FROM reports r WHERE r.token = pending_checks.token))"
+					 " ORDER BY created DESC LIMIT 1");
 	if (s == NULL)
 		return PERR_DB;
 	sqlite3_bind_blob(s, 1, key, 32, SQLITE_STATIC);

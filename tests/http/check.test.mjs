@@ -288,7 +288,8 @@ test('portalctl purge removes reports older than reports.retention_days', async 
   const { bin } = await import('../lib/stack.mjs');
   const c = new Client(stack.base);
   const old = await reportOf(c, await check(c, { ip: '192.0.2.1' }));
-  const fresh = await reportOf(c, await check(c, { ip: '192.0.2.1' }));
+  // another submission (the same one within seconds would be the same report)
+  const fresh = await reportOf(c, await check(c, { ip: '192.0.2.1', ticket: 'P-2' }));
   sqlite(stack.dbPath, `UPDATE reports SET created = created - 400 * 86400 WHERE token = '${old.token}'`);
   const out = execFileSync(bin('tools/portalctl'), ['--conf', stack.confPath, 'purge']).toString();
   assert.match(out, /reports/);

@@ -150,6 +150,23 @@ static void test_could_not_check_sentence(void **state)
 	json_decref(d);
 }
 
+/* A bounce with a recognised reason that is not a block (an unknown
+ * user) while the live check finds the sending IP listed: the verdict
+ * stays "not a blacklist problem", and the sentence says the listing. */
+static void test_not_blacklist_but_listed(void **state)
+{
+	(void)state;
+	const struct ecase c = { "user unknown, listed now", "bounce", "recipient", "other", "198.51.100.7", 0,
+				 "bl.spamcop.net", "listed", "127.0.0.2", NULL, NULL, NULL, NULL, NULL };
+	json_t *d = doc_of(&c);
+	assert_int_equal(explain_report(k, NULL, d), PERR_OK);
+	assert_string_equal(json_string_value(json_object_get(d, "verdict")), "not_blacklist");
+	const char *s = json_string_value(json_object_get(d, "sentence"));
+	assert_non_null(strstr(s, "not a blacklist problem"));
+	assert_non_null(strstr(s, "is listed right now"));
+	json_decref(d);
+}
+
 static void test_expiry_and_short_sentence(void **state)
 {
 	(void)state;
@@ -206,6 +223,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_outcomes_and_causes),
 		cmocka_unit_test(test_could_not_check_sentence),
+		cmocka_unit_test(test_not_blacklist_but_listed),
 		cmocka_unit_test(test_expiry_and_short_sentence),
 		cmocka_unit_test(test_redact),
 	};
