@@ -1,6 +1,7 @@
 /* The validator table for every accepted field. */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fields.h"
 #include "core/ipaddr.h"
@@ -55,6 +56,31 @@ int field_is_ip(const char *s)
 	struct ipaddr ip;
 	const char *why;
 	return ipaddr_parse(s, strlen(s), &ip, &why) == PERR_OK;
+}
+
+int field_ip_inner(const char *v, size_t len, size_t *off, size_t *n)
+{
+	size_t a = 0, z = len;
+	while (a < z && isspace((unsigned char)v[a]))
+		a++;
+	while (z > a && isspace((unsigned char)v[z - 1]))
+		z--;
+	if (z - a >= 2 && v[a] == '[' && v[z - 1] == ']') {
+		a++;
+		z--;
+	}
+	if (z - a > 5 && strncasecmp(v + a, "IPv6:", 5) == 0)
+		a += 5;
+	if (z - a == 0 || z - a > 45)
+		return 0;
+	char tmp[46];
+	memcpy(tmp, v + a, z - a);
+	tmp[z - a] = '\0';
+	if (!field_is_ip(tmp))
+		return 0;
+	*off = a;
+	*n = z - a;
+	return 1;
 }
 
 static const char *check_text(const char *v, size_t len)
@@ -146,7 +172,7 @@ static const char *check_code(const char *v, size_t len)
 
 static const struct field_spec specs[FIELD__MAX] = {
 	[FIELD_BOUNCE] = { "bounce", LIMIT_BOUNCE_DEFAULT, check_text },
-	[FIELD_IP] = { "ip", 45, check_ip },
+	[FIELD_IP] = { "ip", 64, check_ip },
 	[FIELD_TICKET] = { "ticket", LIMIT_TICKET_CHARS, check_ticket },
 	[FIELD_ISP] = { "isp", 64, check_word },
 	[FIELD_LOGIN] = { "login", 64, check_login },
@@ -162,6 +188,7 @@ static const struct field_spec specs[FIELD__MAX] = {
 	[FIELD_STATE] = { "state", 3, check_state },
 	[FIELD_CAUSE] = { "cause", 24, check_word },
 	[FIELD_CODE] = { "code", 32, check_code },
+	[FIELD_CHANGED] = { "changed", 15, check_number },
 };
 
 const char *field_name(enum field f)

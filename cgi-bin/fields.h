@@ -24,6 +24,7 @@ enum field {
 	FIELD_STATE,      /* forward switch: "on" or "off" */
 	FIELD_CAUSE,      /* admin filter: likely cause id */
 	FIELD_CODE,       /* admin filter: provider code ("RTR:BB", "[TSS04]") */
+	FIELD_CHANGED,    /* forwards page: the id of the forward just switched */
 	FIELD__MAX
 };
 
@@ -40,6 +41,11 @@ struct field_value {
 	const char *raw;      /* what was sent, even when invalid (owned by the request) */
 	int raw_is_text;      /* raw is valid UTF-8 without NUL: safe to show back, escaped */
 };
+
+/* The address inside what a customer typed or pasted into the IP field:
+ * spaces around it, "[1.2.3.4]" and Exim/Postfix's "IPv6:" prefix are
+ * taken off. 1 with its span in v (*off, *n) when that is an address. */
+int field_ip_inner(const char *v, size_t len, size_t *off, size_t *n);
 
 /* The field's form name ("bounce", "ip", ...). */
 const char *field_name(enum field f);

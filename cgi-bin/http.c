@@ -304,6 +304,22 @@ int http_parse(struct request *req)
 		req->fields[f] = field_validate((enum field)f, v, v ? strlen(v) : 0,
 						f == FIELD_BOUNCE ? bounce_max : 0);
 	}
+	/* " 1.2.3.4 ", "[1.2.3.4]", "IPv6:2001:db8::1": the address is kept
+	 * (in the kit's own copy) and validated again */
+	struct field_value *ip = &req->fields[FIELD_IP];
+	size_t off, n;
+	if (ip->state == FIELD_INVALID && ip->raw_is_text && field_ip_inner(ip->raw, strlen(ip->raw), &off, &n)) {
+		char inner[64];
+		snprintf(inner, sizeof inner, "%.*s", (int)n, ip->raw + off);
+		NEOERR *e = hdf_set_value(cgi->hdf, "Query.ip", inner);
+		if (e == STATUS_OK) {
+			const char *v = hdf_get_value(cgi->hdf, "Query.ip", NULL);
+			*ip = field_validate(FIELD_IP, v, v ? strlen(v) : 0, 0);
+		} else {
+			char msg[128];
+			neo_error_take(e, msg, sizeof msg);   /* out of memory: the field stays invalid */
+		}
+	}
 	return 0;
 }
 

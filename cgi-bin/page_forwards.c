@@ -35,6 +35,7 @@ struct fill {
 	struct request *req;
 	struct view *v;
 	const char *provider;        /* ?provider= filter to highlight, or NULL */
+	long long changed;           /* ?changed=: the forward just switched, or 0 */
 	char last_mailbox[FWD_ADDR_MAX + 1];
 	int nmailbox, ndest, nforwards, risky_on, risky_off, highlighted;
 	int nalt;
@@ -60,6 +61,8 @@ static void note_provider(struct fill *f, const struct isp_provider *p)
 	snprintf(sub, sizeof sub, "%s.report", key);
 	view_set(f->v, sub, p->report);
 }
+
+static long long parse_id(const char *s);
 
 static int add_forward(void *ctx, const struct fwd_row *r)
 {
@@ -100,6 +103,13 @@ static int add_forward(void *ctx, const struct fwd_row *r)
 	if (f->provider != NULL && isp_received_by(p, f->provider)) {
 		SETI("highlight", 1);
 		f->highlighted++;
+	}
+	if (f->changed == r->id) {
+		/* the confirmation names the forward it switched */
+		view_set(f->v, "forwards.done.address", r->address);
+		view_set(f->v, "forwards.done.destination", r->destination);
+		view_set_int(f->v, "forwards.done.active", r->active);
+		view_set_int(f->v, "forwards.done.id", r->id);
 	}
 #undef SET
 #undef SETI
@@ -157,7 +167,11 @@ void page_forwards(struct request *req)
 	if (prov->state == FIELD_VALID && (wanted = isp_by_provider(isp_of(req), prov->value)) != NULL) {
 		f.provider = wanted->id;
 		view_set(v, "forwards.filter.name", wanted->name);
+		view_set(v, "forwards.filter.id", wanted->id);
 	}
+	const struct field_value *changed = &req->fields[FIELD_CHANGED];
+	if (changed->state == FIELD_VALID)
+		f.changed = parse_id(changed->value);
 	enum perr rc = PERR_OK;
 	if (customer <= 0) {
 		view_set(v, "forwards.no_customer", "1");   /* admins own no mailboxes */
@@ -233,7 +247,11 @@ void page_forward_toggle(struct request *req)
 		http_send_error(req, 500);
 		return;
 	}
-	char location[64];
-	snprintf(location, sizeof location, "/forwards#f%lld", id);
+	/* back to the same view (the provider filter kept), saying what changed */
+	const struct field_value *prov = &req->fields[FIELD_PROVIDER];
+	const struct isp_provider *wanted = prov->state == FIELD_VALID ? isp_by_provider(isp_of(req), prov->value) : NULL;
+	char location[160];
+	snprintf(location, sizeof location, "/forwards?changed=%lld%s%s#done", id, wanted ? "&provider=" : "",
+		 wanted ? wanted->id : "");
 	http_redirect(req, location);
 }

@@ -31,7 +31,7 @@ static const char *after_login(struct request *req, const struct auth_user *u)
 	const struct field_value *next = &req->fields[FIELD_NEXT];
 	if (next->state == FIELD_VALID)
 		return next->value;
-	return strcmp(u->role, "customer") == 0 ? "/forwards" : "/";
+	return strcmp(u->role, "admin") == 0 ? "/admin" : strcmp(u->role, "customer") == 0 ? "/forwards" : "/";
 }
 
 /* Renders the form with an optional message; retry_after > 0 adds the

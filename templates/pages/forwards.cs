@@ -2,12 +2,13 @@
 <?cs def:forward_switch(d) ?>
 <form method="post" action="/forwards/<?cs var:d.id ?>/toggle" class="switch">
   <?cs call:csrf_field() ?>
+  <?cs if:forwards.filter.id ?><input type="hidden" name="provider" value="<?cs var:forwards.filter.id ?>"><?cs /if ?>
   <?cs if:d.active ?>
   <input type="hidden" name="state" value="off">
-  <button type="submit" class="button small<?cs if:d.risky ?> primary<?cs /if ?>">Turn off</button>
+  <button type="submit" class="button small<?cs if:d.risky ?> primary<?cs /if ?>" aria-label="Turn off the forward to <?cs var:d.destination ?>">Turn off</button>
   <?cs else ?>
   <input type="hidden" name="state" value="on">
-  <button type="submit" class="button small">Turn on</button>
+  <button type="submit" class="button small" aria-label="Turn on the forward to <?cs var:d.destination ?>">Turn on</button>
   <?cs /if ?>
 </form>
 <?cs /def ?>
@@ -17,6 +18,9 @@
 <?cs else ?>
 <p class="lead">Mail to these addresses is passed on to the destinations below. Forwards to big consumer mail providers can get our mail server blacklisted; you can turn any forward off here, and the mail server follows at once.</p>
 
+<?cs if:forwards.done.id ?>
+<p class="notice ok" role="status" id="done" tabindex="-1"><strong>Done:</strong> the forward from <span class="addr"><?cs var:forwards.done.address ?></span> to <span class="addr"><?cs var:forwards.done.destination ?></span> is now <strong><?cs if:forwards.done.active ?>on<?cs else ?>off<?cs /if ?></strong>; the mail server follows at once.</p>
+<?cs /if ?>
 <?cs if:forwards.filter.name ?>
 <p class="notice" id="provider-notice"><?cs if:forwards.highlighted > 0 ?>The forwards marked below go to <strong><?cs var:forwards.filter.name ?></strong>, the provider that refused your mail.<?cs else ?>None of your forwards go to <?cs var:forwards.filter.name ?>.<?cs /if ?></p>
 <?cs /if ?>

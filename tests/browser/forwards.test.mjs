@@ -58,7 +58,8 @@ test('log in, turn a risky forward off, see the badge and the audit line change'
   assert.equal(await auditRows.filter({ hasText: 'turned off' }).count(), 0);
 
   await row.getByRole('button', { name: 'Turn off' }).click();
-  await page.waitForURL(/\/forwards#f\d+$/);
+  await page.waitForURL(/\/forwards\?changed=\d+#done$/);
+  assert.match(await page.locator('#done').innerText(), /forward from info@demo-bakery\.example to owner\.bakery@aol\.com is now off/);
   const after = page.locator('tr.forward', { hasText: 'owner.bakery@aol.com' });
   assert.equal(await after.locator('.badge').innerText(), 'Off');
   assert.equal(await after.locator('.badge').getAttribute('class'), 'badge off');
@@ -75,7 +76,7 @@ test('log in, turn a risky forward off, see the badge and the audit line change'
 
   // and back on; then log out
   await after.getByRole('button', { name: 'Turn on' }).click();
-  await page.waitForURL(/\/forwards#f\d+$/);
+  await page.waitForURL(/\/forwards\?changed=\d+#done$/);
   assert.equal(await page.locator('tr.forward', { hasText: 'owner.bakery@aol.com' }).locator('.badge').innerText(), 'Risky');
   await page.getByRole('button', { name: /Log out/ }).click();
   await page.waitForURL(`${stack.base}/`);

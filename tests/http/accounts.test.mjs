@@ -161,9 +161,9 @@ describe('login and logout', () => {
     assert.equal(res.headers.get('location'), '/forwards');
   });
 
-  test('an admin lands on the home page and owns no forwards', async () => {
+  test('an admin lands on /admin and owns no forwards', async () => {
     const { c, res } = await login(ADMIN);
-    assert.equal(res.headers.get('location'), '/');
+    assert.equal(res.headers.get('location'), '/admin');
     const html = await (await c.get('/forwards')).text();
     assert.match(html, /staff account/);
     assert.doesNotMatch(html, /demo-bakery\.example|harbor-florist\.example/);
@@ -239,9 +239,15 @@ describe('forwards', () => {
     let csrf = await formToken(c);
     let res = await c.post(`/forwards/${id}/toggle`, { csrf, state: 'off' });
     assert.equal(res.status, 303);
-    assert.equal(res.headers.get('location'), `/forwards#f${id}`);
+    assert.equal(res.headers.get('location'), `/forwards?changed=${id}#done`);
     assert.equal(active(id), 0);
-    let html = await (await c.get('/forwards')).text();
+    let html = await (await c.get(`/forwards?changed=${id}`)).text();
+    assert.match(html, /the forward from <span class="addr">orders@demo-bakery\.example<\/span> to <span class="addr">bakery\.orders@comcast\.net<\/span> is now <strong>off<\/strong>/);
+    assert.match(html, /aria-label="Turn on the forward to bakery\.orders@comcast\.net"/);
+    // the provider filter survives the switch
+    csrf = await formToken(c);
+    res = await c.post(`/forwards/${id}/toggle`, { csrf, state: 'off', provider: 'comcast' });
+    assert.equal(res.headers.get('location'), `/forwards?changed=${id}&provider=comcast#done`);
     const row = html.slice(html.indexOf(`<tr id="f${id}"`), html.indexOf('</tr>', html.indexOf(`<tr id="f${id}"`)));
     assert.match(row, /class="badge off"/);
     assert.match(row, /name="state" value="on"/);

@@ -499,3 +499,15 @@ test('provider settings: asked, remembered client-side, web-mail caveat, not-lis
     assert.match(html, new RegExp(`<option value="${id}">`), id);
   }
 });
+
+test('the IP field takes ordinary pastes: spaces, [brackets], the IPv6: prefix', async () => {
+  for (const [typed, ip] of [[' 192.0.2.2 ', '192.0.2.2'], ['[192.0.2.2]', '192.0.2.2'], ['IPv6:2001:db8::2', '2001:db8::2']]) {
+    const c = new Client(stack.base);
+    const { token } = await reportOf(c, await check(c, { ip: typed }));
+    const doc = await (await c.get(`/api/v1/reports/${token}`)).json();
+    assert.equal(doc.ip, ip, typed);
+  }
+  const c = new Client(stack.base);
+  const bad = await check(c, { ip: '[not an address]' });
+  assert.equal(bad.status, 422);
+});

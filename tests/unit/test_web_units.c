@@ -92,6 +92,32 @@ static void write_file(const char *path, const char *text)
 	fclose(f);
 }
 
+/* What customers paste into the IP field: the address inside is found,
+ * anything else is not an address. */
+static void test_ip_inner(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *want; } rows[] = {
+		{" 203.0.113.25 ", "203.0.113.25"}, {"[203.0.113.25]", "203.0.113.25"},
+		{"\t[ 203.0.113.25 ]\n", NULL},       /* spaces inside the brackets: not our form */
+		{"IPv6:2001:db8::25", "2001:db8::25"}, {"[IPv6:2001:db8::25]", "2001:db8::25"},
+		{"ipv6:2001:db8::25", "2001:db8::25"}, {"203.0.113.25", "203.0.113.25"},
+		{"[]", NULL}, {"  ", NULL}, {"mail3.example.net", NULL}, {"203.0.113.256", NULL},
+		{"[203.0.113.25", NULL}, {"IPv6:", NULL},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		size_t off = 0, n = 0;
+		int ok = field_ip_inner(rows[i].in, strlen(rows[i].in), &off, &n);
+		if (rows[i].want == NULL) {
+			assert_int_equal(ok, 0);
+			continue;
+		}
+		assert_int_equal(ok, 1);
+		assert_int_equal(n, strlen(rows[i].want));
+		assert_memory_equal(rows[i].in + off, rows[i].want, n);
+	}
+}
+
 static void test_config(void **state)
 {
 	(void)state;
@@ -226,6 +252,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_field_table),
 		cmocka_unit_test(test_field_limits_and_nul),
+		cmocka_unit_test(test_ip_inner),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_templates_escape),
 		cmocka_unit_test(test_explain),
