@@ -2,6 +2,7 @@
 #include <ClearSilver.h>
 #include <fcgiapp.h>
 #include <errno.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,6 +486,15 @@ void http_send_error_with(struct request *req, int status, const char *extra)
 	log_event(status >= 500 ? LOG_ERROR : LOG_INFO, req->ref, "answered %d to %s %s from %s", status,
 		  methods[req->method < HTTP__MAX ? req->method : HTTP_OTHER], req->path[0] ? req->path : "-",
 		  req->client);
+	/* scripts call /api/: every answer there is JSON, errors included */
+	if (strncmp(req->path, "/api/", 5) == 0) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "%s (reference %s)", http_status_text(status), req->ref);
+		for (char *p = msg; *p; p++)
+			*p = (char)(p == msg ? *p : tolower((unsigned char)*p));
+		http_send_json_with(req, status, extra, json_pack("{s:s, s:s}", "error", msg, "ref", req->ref));
+		return;
+	}
 	struct view *v = view_new();
 	char *html = NULL;
 	size_t len = 0;

@@ -56,3 +56,25 @@ test('demo.seed = 1 outside make run warns at every start; --demo (make run) doe
   const prod = spawnSync(bin('cgi-bin/portal.fcgi'), ['--check', '--conf', conf], { encoding: 'utf8' });
   assert.doesNotMatch(prod.stderr, /WARNING/);
 });
+
+test('every error under /api/ is JSON: unknown path, wrong method, oversized body', async () => {
+  const stack = await startStack({ workers: 1 });
+  try {
+    for (const [path, init, status] of [
+      ['/api/v1/nothing-here', {}, 404],
+      ['/api/v1/reports/AAAA', {}, 404],
+      ['/api/v1/check?ip=192.0.2.1', { method: 'DELETE' }, 405],
+      ['/api/v1/check', { method: 'POST', body: 'x'.repeat(300 * 1024), headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 413],
+    ]) {
+      const res = await fetch(`${stack.base}${path}`, init);
+      assert.equal(res.status, status, path);
+      assert.match(res.headers.get('content-type'), /^application\/json/, path);
+      const body = await res.json();
+      assert.equal(typeof body.error, 'string', path);
+    }
+    // pages outside /api/ keep their HTML error page
+    const page = await fetch(`${stack.base}/nothing-here`);
+    assert.equal(page.status, 404);
+    assert.match(page.headers.get('content-type'), /^text\/html/);
+  } finally { await stack.stop(); }
+});
