@@ -88,6 +88,9 @@ enum perr session_start(struct request *req, const struct auth_user *user)
 	if (rc != PERR_OK)
 		return rc;
 	session_hash_id(id, hash);
+	/* every login sweeps the sessions that expired: the table never
+	 * grows with abandoned logins, whether or not purge runs */
+	(void)store_sessions_purge(req->app->store, (long long)time(NULL), NULL);
 	long long max_age = (long long)req->app->cfg.session_hours * SECONDS_PER_HOUR;
 	rc = store_session_create(req->app->store, hash, user->id, csrf, req->client,
 				  (long long)time(NULL) + max_age);

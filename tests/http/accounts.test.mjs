@@ -118,6 +118,13 @@ describe('login and logout', () => {
     assert.equal((await stale.get('/forwards')).status, 303, 'the old id no longer logs in');
   });
 
+  test('expired sessions are swept at the next login', async () => {
+    sqlite(stack.dbPath, "INSERT INTO sessions(id_hash, user_id, csrf, client, expires) SELECT randomblob(32), id, 'x', '127.0.0.1', 1 FROM users WHERE login = 'demo'");
+    assert.ok(Number(sqlite(stack.dbPath, 'SELECT count(*) FROM sessions WHERE expires <= 1')) >= 1);
+    await login(DEMO);
+    assert.equal(sqlite(stack.dbPath, "SELECT count(*) FROM sessions WHERE expires <= strftime('%s','now')"), '0');
+  });
+
   test('logout: POST with csrf ends the session and clears the cookie', async () => {
     const { c } = await login(DEMO);
     const sid = c.cookies.get('sid');
