@@ -1,11 +1,14 @@
 /* The DNS half of web checks, off the request (issue 13: nobody waits on
  * somebody else's DNS). A worker answers a check at once with the report
  * link and hands the lookups to one of its checks.threads threads; the
- * worker is free for the next request meanwhile. Each thread has its own
- * SQLite connection and c-ares checker (made here, before any thread
- * runs, because ares_library_init is not thread-safe); the knowledge is
- * read-only and shared. The queue is bounded: when it is full the caller
- * runs the check itself, as before. */
+ * worker is free for the next request meanwhile. Threads are started on
+ * demand, up to checks.threads, when a check finds none idle, and then
+ * stay: a worker that never saw a burst costs no more memory than before
+ * (each thread costs about 0.5 MiB). Each thread has its own SQLite
+ * connection and c-ares checker, made by the worker's main thread (the
+ * only one that creates or frees checkers: ares_library_init is not
+ * thread-safe); the knowledge is read-only and shared. The queue is
+ * bounded: when it is full the caller runs the check itself, as before. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,8 +46,9 @@ struct check_pool {
 	pthread_cond_t more;
 	struct check_job *head, *tail;
 	size_t queued, max_queued;
+	size_t idle;                          /* threads waiting for a job */
 	int stopping;
-	size_t n;
+	size_t n, max;                        /* started, and at most */
 	struct check_thread t[];
 };
 
@@ -78,8 +82,10 @@ static void *thread_main(void *arg)
 	struct check_pool *p = t->pool;
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
+		p->idle++;
 		while (p->head == NULL && !p->stopping)
 			pthread_cond_wait(&p->more, &p->mu);
+		p->idle--;
 		struct check_job *j = p->head;
 		if (j != NULL) {
 			p->head = j->next;
@@ -119,23 +125,36 @@ int check_pool_start(struct app *app)
 	if (p == NULL)
 		return -1;
 	p->app = app;
+	p->max = n;
 	p->max_queued = n * QUEUE_PER_THREAD;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->more, NULL);
 	app->checks = p;
-	for (size_t i = 0; i < n; i++) {
-		struct check_thread *t = &p->t[i];
-		t->pool = p;
-		if (thread_handles(app, t) != 0 || pthread_create(&t->id, NULL, thread_main, t) != 0) {
-			log_event(LOG_ERROR, NULL, "cannot start check thread %zu of %zu", i + 1, n);
-			p->n = i + 1;
-			check_pool_stop(app);
-			return -1;
-		}
-		t->started = 1;
-		p->n = i + 1;
-	}
 	return 0;
+}
+
+/* Starts one more thread when none is idle and the limit allows; called
+ * by the worker's main thread only (it alone touches p->n and the
+ * threads' handles). A thread that cannot start is logged: the queued
+ * job then waits for a running one, or the next submit runs inline. */
+static void maybe_grow(struct check_pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	int want = p->idle == 0 && p->n < p->max && p->queued > 0;
+	pthread_mutex_unlock(&p->mu);
+	if (!want)
+		return;
+	struct check_thread *t = &p->t[p->n];
+	t->pool = p;
+	if (thread_handles(p->app, t) != 0 || pthread_create(&t->id, NULL, thread_main, t) != 0) {
+		log_event(LOG_ERROR, NULL, "cannot start check thread %zu of %zu", p->n + 1, p->max);
+		dnsbl_checker_free(t->dnsbl);
+		store_close(t->store);
+		memset(t, 0, sizeof *t);
+		return;
+	}
+	t->started = 1;
+	p->n++;
 }
 
 /* Copies what check_finish() reads of in into j. */
@@ -184,6 +203,18 @@ enum perr check_pool_submit(struct app *app, const struct check_input *in, json_
 	if (full) {
 		free(j);
 		return PERR_LIMITED; /* doc stays the caller's */
+	}
+	maybe_grow(p);
+	pthread_mutex_lock(&p->mu);
+	int orphan = p->n == 0; /* no thread could start: take the job back */
+	if (orphan) {
+		p->head = p->tail = NULL;
+		p->queued = 0;
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (orphan) {
+		free(j);
+		return PERR_LIMITED;
 	}
 	return PERR_OK;
 }

@@ -9,9 +9,10 @@
 
 struct app;
 
-/* Starts app->cfg.check_threads threads (none for 0), each with its own
- * store connection and DNSBL checker. Call in the worker, after fork and
- * after the modules are loaded. 0, or -1 (logged) when one cannot start. */
+/* Prepares a pool of up to app->cfg.check_threads threads (none for 0),
+ * started on demand, each with its own store connection and DNSBL
+ * checker. Call in the worker, after fork and after the modules are
+ * loaded. 0, or -1 when out of memory. */
 int check_pool_start(struct app *app);
 
 /* Queues check_finish(in, doc, ip, token) for a thread; the thread then

@@ -29,7 +29,7 @@ static void set_defaults(struct config *cfg)
 	cfg->dns_backoff_after = 3;
 	cfg->dns_backoff_s = 300;
 	cfg->checks_per_minute = 20;
-	cfg->check_threads = 16;
+	cfg->check_threads = 64;
 	cfg->body_limit = LIMIT_BODY_DEFAULT;
 	cfg->bounce_limit = LIMIT_BOUNCE_DEFAULT;
 	cfg->retention_days = 365;
