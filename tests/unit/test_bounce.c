@@ -335,6 +335,23 @@ static void test_provider_is_data(void **state)
 	rmdir(dir);
 }
 
+/* Every rule has a literal gate: a rule without one is run over every
+ * text of every bounce (too many literals, or none of 3+ bytes: split the
+ * rule, as bounce_rules_words.hdf does per language). */
+static void test_every_rule_gated(void **state)
+{
+	(void)state;
+	int bad = 0;
+	for (size_t i = 0; i < kb->nrules; i++) {
+		const struct bounce_gate *g = &kb->rules[i].pat.gate;
+		if (g->n == 0 || !g->in_set) {
+			print_error("rule without a literal gate: %s\n", kb->rules[i].id);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
 static void test_empty_and_garbage(void **state)
 {
 	(void)state;
@@ -687,6 +704,7 @@ int main(void)
 		cmocka_unit_test(test_knowledge_coverage),
 		cmocka_unit_test(test_bad_knowledge),
 		cmocka_unit_test(test_provider_is_data),
+		cmocka_unit_test(test_every_rule_gated),
 		cmocka_unit_test(test_empty_and_garbage),
 		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_hostile_structure),
