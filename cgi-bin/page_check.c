@@ -48,6 +48,10 @@ static void form_again(struct request *req, const char *general)
 		}
 	}
 	view_set(v, "form.error", general);
+	/* the title says it first (screen readers, the tab), the summary at
+	 * the top is on a phone's first screen, and the field takes focus */
+	view_set(v, "page.title", "Error: check a bounce");
+	view_set(v, "form.failed", "1");
 	http_send_page(req, 422, PAGE_HOME, v);
 	view_free(v);
 }

@@ -9,13 +9,13 @@
   <div class="field<?cs if:form.errors.bounce ?> has-error<?cs /if ?>">
     <label for="bounce">Paste the bounce message</label>
     <p class="hint" id="bounce-hint">The whole returned message is best (with its headers), but the few lines your mail program showed you are fine too.</p>
-    <textarea id="bounce" name="bounce" rows="9" spellcheck="false" aria-describedby="bounce-hint"<?cs if:form.errors.bounce ?> aria-invalid="true"<?cs /if ?>><?cs var:form.bounce ?></textarea>
+    <textarea id="bounce" name="bounce" rows="9" spellcheck="false" aria-describedby="bounce-hint"<?cs if:form.errors.bounce ?> aria-invalid="true" autofocus<?cs elif:form.error && !form.errors.ip ?> autofocus<?cs /if ?>><?cs var:form.bounce ?></textarea>
     <?cs call:field_error(form.errors.bounce) ?>
   </div>
   <p class="or"><span>or</span></p>
   <div class="field<?cs if:form.errors.ip ?> has-error<?cs /if ?>">
     <label for="ip">Check a mail server's IP address</label>
-    <input id="ip" name="ip" type="text" inputmode="text" autocomplete="off" placeholder="e.g. 203.0.113.25" value="<?cs var:form.ip ?>"<?cs if:form.errors.ip ?> aria-invalid="true"<?cs /if ?>>
+    <input id="ip" name="ip" type="text" inputmode="text" autocomplete="off" placeholder="e.g. 203.0.113.25" value="<?cs var:form.ip ?>"<?cs if:form.errors.ip ?> aria-invalid="true"<?cs if:!form.errors.bounce ?> autofocus<?cs /if ?><?cs /if ?>>
     <?cs call:field_error(form.errors.ip) ?>
   </div>
   <?cs call:field_error(form.error) ?>

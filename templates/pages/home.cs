@@ -1,4 +1,15 @@
 <?cs include:"layout/header.cs" ?><?cs include:"layout/macros.cs" ?>
+<?cs if:form.failed ?>
+<div class="notice warn error-summary" role="alert" id="form-errors">
+  <p><strong>We could not check this yet:</strong></p>
+  <ul>
+    <?cs if:form.errors.bounce ?><li><a href="#bounce"><?cs var:form.errors.bounce ?></a></li><?cs /if ?>
+    <?cs if:form.errors.ip ?><li><a href="#ip"><?cs var:form.errors.ip ?></a></li><?cs /if ?>
+    <?cs if:form.errors.ticket ?><li>The ticket reference in this link is not valid.</li><?cs /if ?>
+    <?cs if:form.error ?><li><a href="#<?cs if:form.errors.ip ?>ip<?cs else ?>bounce<?cs /if ?>"><?cs var:form.error ?></a></li><?cs /if ?>
+  </ul>
+</div>
+<?cs /if ?>
 <?cs each:i = incident ?>
 <p class="notice known incident">Known problem: our mail server <code><?cs var:i.ip ?></code> is listed on <?cs var:i.lists ?> since <?cs var:i.since ?>. We are handling it; you do not need to report it. <a href="/check?ip=<?cs var:url_escape(i.ip) ?>">What this means for your mail</a></p>
 <?cs /each ?>

@@ -122,6 +122,11 @@ test('invalid input re-renders the form with the problem next to the field (422)
   let html = await res.text();
   assert.match(html, /value="300\.1\.2\.3"/, 'keeps what was typed');
   assert.match(html, /<p class="field-error" role="alert">Enter an IPv4 address/);
+  // on a phone the problem is on the first screen, the title says it, the field has focus
+  assert.match(html, /<title>Error: check a bounce/);
+  assert.ok(html.indexOf('id="form-errors"') < html.indexOf('<h1'), 'the summary comes before the heading');
+  assert.match(html, /<a href="#ip">Enter an IPv4 address/);
+  assert.match(html, /id="ip"[^>]*aria-invalid="true" autofocus/);
   res = await check(c, { ip: '', bounce: '' });
   assert.equal(res.status, 422);
   assert.match(await res.text(), /Paste the bounce message or enter an IP address/);
