@@ -11,7 +11,10 @@
 #include "pages.h"
 #include "render.h"
 #include "dnsbl/knowledge_dnsbl.h"
+#include "session.h"
+#include "core/log.h"
 #include "store/store_monitor.h"
+#include "store/store_reports.h"
 
 #define HOME_LISTINGS_MAX 16
 
@@ -52,6 +55,46 @@ static void fill_incident(struct request *req, struct view *v)
 	}
 }
 
+#define HOME_MINE_MAX 10   /* a customer's own reports listed on the home page */
+
+struct mine {
+	struct view *v;
+	int n;
+};
+
+/* Words for the stored verdicts, for customers (never the raw id). */
+static const char *verdict_words(const char *v)
+{
+	static const char *const words[][2] = {
+		{"blacklist", "on a block list"}, {"reputation", "the provider's own filter"},
+		{"listed", "listed"}, {"clean", "not listed"}, {"not_blacklist", "not a block-list problem"},
+		{"unknown", "could not tell"},
+	};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strcmp(words[i][0], v) == 0)
+			return words[i][1];
+	return "report";
+}
+
+static int add_mine(void *ctx, const struct report_mine *r)
+{
+	struct mine *m = ctx;
+	char k[64], when[40];
+	time_t t = (time_t)r->created;
+	struct tm tm;
+	if (gmtime_r(&t, &tm) == NULL || strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		snprintf(when, sizeof when, "-");
+#define SETM(field, val) (snprintf(k, sizeof k, "mine.%d." field, m->n), view_set(m->v, k, val))
+	SETM("token", r->token);
+	SETM("when", when);
+	SETM("ip", r->ip);
+	SETM("verdict", verdict_words(r->verdict));
+	SETM("ticket", r->ticket);
+#undef SETM
+	m->n++;
+	return 0;
+}
+
 void page_home(struct request *req)
 {
 	struct view *v = view_new();
@@ -64,6 +107,12 @@ void page_home(struct request *req)
 	view_set(v, "page.nav", "home");
 	fill_incident(req, v);
 	maillog_notice_fill(req, v, (long long)time(NULL));
+	if (req->session != NULL) {
+		struct mine m = { v, 0 };
+		if (store_reports_of_user(req->app->store, req->session->user.id, HOME_MINE_MAX, add_mine, &m) != PERR_OK)
+			log_event(LOG_WARN, req->ref, "own reports: cannot list them");
+		view_set_int(v, "mine_count", m.n);
+	}
 	http_send_page(req, 200, PAGE_HOME, v);
 	view_free(v);
 }

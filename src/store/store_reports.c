@@ -242,6 +242,31 @@ enum perr store_report_find_link(struct store *st, const char *ip, const char *t
 	return rc;
 }
 
+enum perr store_reports_of_user(struct store *st, long long user_id, int limit, report_mine_cb cb, void *ctx)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT token, created, coalesce(ip, ''), verdict, coalesce(ticket, '') "
+					 "FROM reports WHERE user_id = ?1 ORDER BY created DESC, id DESC LIMIT ?2");
+	if (s == NULL)
+		return PERR_DB;
+	sqlite3_bind_int64(s, 1, user_id);
+	sqlite3_bind_int(s, 2, limit);
+	int step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		struct report_mine r;
+		store_col_text(s, 0, r.token, sizeof r.token);
+		r.created = sqlite3_column_int64(s, 1);
+		store_col_text(s, 2, r.ip, sizeof r.ip);
+		store_col_text(s, 3, r.verdict, sizeof r.verdict);
+		store_col_text(s, 4, r.ticket, sizeof r.ticket);
+		if (cb(ctx, &r) != 0) {
+			step = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	return step == SQLITE_DONE ? PERR_OK : store_fail(st, "reports of user");
+}
+
 enum perr store_report_purge(struct store *st, long long before, long long *deleted)
 {
 	sqlite3_stmt *s = store_stmt(st, "DELETE FROM reports WHERE created < ?1");

@@ -61,6 +61,20 @@ enum perr store_report_get(struct store *st, const char *token, int want_doc, st
 enum perr store_report_find_link(struct store *st, const char *ip, const char *ticket, long long since,
 				  char token[REPORT_TOKEN_CHARS + 1]);
 
+/* One of a user's own reports, for their list. */
+struct report_mine {
+	char token[REPORT_TOKEN_CHARS + 1];
+	long long created;
+	char ip[64];          /* "" when none was checked */
+	char verdict[32];
+	char ticket[64];
+};
+typedef int (*report_mine_cb)(void *ctx, const struct report_mine *r);
+
+/* The newest `limit` reports user_id made, newest first, each given to
+ * cb (a non-zero return stops). */
+enum perr store_reports_of_user(struct store *st, long long user_id, int limit, report_mine_cb cb, void *ctx);
+
 /* Deletes reports created before `before`; *deleted gets the count. */
 enum perr store_report_purge(struct store *st, long long before, long long *deleted);
 

@@ -22,6 +22,14 @@
   <?cs call:check_form() ?>
 </section>
 
+<?cs if:mine_count > 0 ?>
+<section class="card mine" aria-labelledby="mine">
+  <h2 id="mine">Your recent reports</h2>
+  <ul class="mine-list">
+    <?cs each:r = mine ?><li><a href="/r/<?cs var:r.token ?>"><?cs var:r.when ?></a> · <?cs if:r.ip ?><?cs var:r.ip ?>: <?cs /if ?><?cs var:r.verdict ?><?cs if:r.ticket ?> · ticket <?cs var:r.ticket ?><?cs /if ?></li><?cs /each ?>
+  </ul>
+</section>
+<?cs /if ?>
 <section class="explain" aria-labelledby="why">
   <h2 id="why">Why does this happen on a shared mail server?</h2>
   <p>Your website and mail share a server with other customers. Big mailbox providers such as AOL, Comcast, Gmail and Outlook judge a server by <em>all</em> the mail it sends. When a few people mark mail from it as spam, or a public blacklist (a “DNSBL”) lists its address, those providers refuse mail from everyone on it for a while, including you.</p>

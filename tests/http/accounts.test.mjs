@@ -118,6 +118,22 @@ describe('login and logout', () => {
     assert.equal((await stale.get('/forwards')).status, 303, 'the old id no longer logs in');
   });
 
+  test('a customer sees their own past reports on the home page, and only theirs', async () => {
+    const { c } = await login(DEMO);
+    const csrf = await formToken(c);
+    const res = await c.post('/check', { ip: '192.0.2.1', ticket: 'MINE-1', csrf });
+    assert.equal(res.status, 303);
+    const token = res.headers.get('location').slice(3);
+    const html = await (await c.get('/')).text();
+    assert.match(html, /<h2 id="mine">Your recent reports<\/h2>/);
+    assert.match(html, new RegExp(`href="/r/${token}"`));
+    assert.match(html, /192\.0\.2\.1: [a-z -]+ · ticket MINE-1/);
+    // another customer and an anonymous visitor do not see it
+    const other = await login(OTHER);
+    assert.doesNotMatch(await (await other.c.get('/')).text(), new RegExp(token));
+    assert.doesNotMatch(await (await new Client(stack.base).get('/')).text(), /Your recent reports/);
+  });
+
   test('expired sessions are swept at the next login', async () => {
     sqlite(stack.dbPath, "INSERT INTO sessions(id_hash, user_id, csrf, client, expires) SELECT randomblob(32), id, 'x', '127.0.0.1', 1 FROM users WHERE login = 'demo'");
     assert.ok(Number(sqlite(stack.dbPath, 'SELECT count(*) FROM sessions WHERE expires <= 1')) >= 1);
