@@ -11,6 +11,9 @@
 #include "core/token.h"
 #include "session.h"
 
+/* What a session's CSRF token is derived for (token_derive of its id). */
+#define SESSION_CSRF_LABEL "blhelpdesk session csrf"
+
 void session_hash_id(const char *id, uint8_t out[32])
 {
 	token_sha256(id, out);
@@ -41,6 +44,10 @@ void session_load(struct request *req)
 		memset(&current, 0, sizeof current);
 		enum perr rc = store_session_lookup(req->app->store, hash, (long long)time(NULL),
 						    &current.user, current.csrf, sizeof current.csrf);
+		/* the CSRF token is derived from the session id, never stored:
+		 * the database holds neither (only the id's hash) */
+		if (rc == PERR_OK && token_derive(sid, SESSION_CSRF_LABEL, current.csrf, sizeof current.csrf) != PERR_OK)
+			rc = PERR_INTERNAL;
 		if (rc == PERR_OK)
 			req->session = &current;
 		else if (rc != PERR_NOT_FOUND)
@@ -55,7 +62,6 @@ int session_is_admin(const struct request *req)
 }
 
 #define SESSION_ID_BYTES 32     /* 256 bits: the cookie names the session */
-#define SESSION_CSRF_BYTES 32   /* the session's own CSRF token */
 
 static void queue_cookie(struct request *req, const char *value, long long max_age)
 {
@@ -84,7 +90,7 @@ enum perr session_start(struct request *req, const struct auth_user *user)
 	uint8_t hash[32];
 	enum perr rc = token_random(id, sizeof id, SESSION_ID_BYTES);
 	if (rc == PERR_OK)
-		rc = token_random(csrf, sizeof csrf, SESSION_CSRF_BYTES);
+		rc = token_derive(id, SESSION_CSRF_LABEL, csrf, sizeof csrf);
 	if (rc != PERR_OK)
 		return rc;
 	session_hash_id(id, hash);
@@ -92,7 +98,7 @@ enum perr session_start(struct request *req, const struct auth_user *user)
 	 * grows with abandoned logins, whether or not purge runs */
 	(void)store_sessions_purge(req->app->store, (long long)time(NULL), NULL);
 	long long max_age = (long long)req->app->cfg.session_hours * SECONDS_PER_HOUR;
-	rc = store_session_create(req->app->store, hash, user->id, csrf, req->client,
+	rc = store_session_create(req->app->store, hash, user->id, "", req->client,
 				  (long long)time(NULL) + max_age);
 	if (rc == PERR_OK) {
 		queue_cookie(req, id, max_age);

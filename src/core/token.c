@@ -49,3 +49,24 @@ void token_random_bytes(uint8_t *out, size_t n)
 {
 	randombytes_buf(out, n);
 }
+
+enum perr token_derive(const char *secret, const char *label, char *out, size_t outlen)
+{
+	if (outlen > 0)
+		out[0] = '\0';
+	if (outlen < TOKEN_CHARS(TOKEN_SHA256_BYTES) + 1)
+		return PERR_INVALID;
+	if (token_init() != PERR_OK)
+		return PERR_INTERNAL;
+	/* keyed BLAKE2b with the secret as the key: without the secret the
+	 * value cannot be made, and it tells nothing about the secret */
+	unsigned char raw[TOKEN_SHA256_BYTES];
+	size_t kl = strlen(secret);
+	if (kl < crypto_generichash_KEYBYTES_MIN || kl > crypto_generichash_KEYBYTES_MAX)
+		return PERR_INVALID;
+	crypto_generichash(raw, sizeof raw, (const unsigned char *)label, strlen(label), (const unsigned char *)secret,
+			   kl);
+	sodium_bin2base64(out, outlen, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof raw);
+	return PERR_OK;
+}

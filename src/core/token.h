@@ -27,6 +27,11 @@ enum perr token_random(char *out, size_t outlen, size_t nbytes);
 
 /* SHA-256 of the NUL-terminated string s, raw or as lowercase hex. */
 void token_sha256(const char *s, uint8_t out[TOKEN_SHA256_BYTES]);
+/* A token made from a secret (16 to 64 bytes of text) for one purpose
+ * (label): keyed BLAKE2b, base64url, 43 characters. The same secret and
+ * label always give the same token; it cannot be made without the
+ * secret. PERR_INVALID for a short out or a secret of the wrong size. */
+enum perr token_derive(const char *secret, const char *label, char *out, size_t outlen);
 /* n random bytes (libsodium's generator) into out. */
 void token_random_bytes(uint8_t *out, size_t n);
 void token_sha256_hex(const char *s, char out[TOKEN_SHA256_HEX]);

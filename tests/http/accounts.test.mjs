@@ -74,6 +74,7 @@ describe('login and logout', () => {
     const hash = createHash('sha256').update(sid).digest('hex').toUpperCase();
     assert.ok(stored.includes(hash), 'the SHA-256 of the id is stored');
     assert.equal(sqlite(stack.dbPath, `SELECT count(*) FROM sessions WHERE id_hash = '${sid}' OR csrf = '${sid}'`), '0');
+    assert.equal(sqlite(stack.dbPath, "SELECT count(*) FROM sessions WHERE csrf != ''"), '0', 'no CSRF token is stored: it is derived from the session id');
     const page = await c.get('/forwards');
     assert.equal(page.status, 200);
     const html = await page.text();

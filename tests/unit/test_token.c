@@ -79,6 +79,26 @@ static void test_sha256(void **state)
 	}
 }
 
+/* Derived tokens: the same secret and label give the same token, another
+ * secret or label another one; the secret's size is checked. */
+static void test_derive(void **state)
+{
+	(void)state;
+	const char *sid = "Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg";
+	char a[64], b[64], c[64], d[64];
+	assert_int_equal(token_derive(sid, "csrf", a, sizeof a), PERR_OK);
+	assert_int_equal(token_derive(sid, "csrf", b, sizeof b), PERR_OK);
+	assert_string_equal(a, b);
+	assert_int_equal(strlen(a), TOKEN_CHARS(TOKEN_SHA256_BYTES));
+	assert_int_equal(token_derive(sid, "other", c, sizeof c), PERR_OK);
+	assert_string_not_equal(a, c);
+	assert_int_equal(token_derive("Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXh", "csrf", d, sizeof d), PERR_OK);
+	assert_string_not_equal(a, d);
+	assert_string_not_equal(a, sid);
+	assert_int_equal(token_derive("short", "csrf", d, sizeof d), PERR_INVALID);
+	assert_int_equal(token_derive(sid, "csrf", d, 10), PERR_INVALID);
+}
+
 static void test_equal_and_wipe(void **state)
 {
 	(void)state;
@@ -103,6 +123,7 @@ int main(void)
 		cmocka_unit_test(test_random_sizes),
 		cmocka_unit_test(test_random_refused),
 		cmocka_unit_test(test_sha256),
+		cmocka_unit_test(test_derive),
 		cmocka_unit_test(test_equal_and_wipe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
