@@ -240,8 +240,8 @@ static const char *verdict(const struct explain_knowledge *k, json_t *doc, const
 			 "Try again in a few minutes.", ip, ev->nchecked);
 		return "unknown";
 	}
-	snprintf(sentence, len, "%s is not listed on the %d lists that answered, but %d %s no answer or %s not trusted right now.",
-		 ip, ev->nclean, ev->nunknown, ev->nunknown == 1 ? "list gave" : "lists gave",
+	snprintf(sentence, len, "%s is not listed on the %d %s that answered, but %d %s no answer or %s not trusted right now.",
+		 ip, ev->nclean, ev->nclean == 1 ? "list" : "lists", ev->nunknown, ev->nunknown == 1 ? "list gave" : "lists gave",
 		 ev->nunknown == 1 ? "is" : "are");
 	return "unknown";
 }
