@@ -106,6 +106,16 @@ static enum perr keep(struct maillog_ingest *in, const struct maillog_delivery *
 		json_decref(doc);
 		return rc;
 	}
+	/* the report's wording speaks of a bounce; a deferral is held back
+	 * and retried, not refused for good */
+	char held[DELIVERY_SENTENCE_MAX];
+	const char *sentence = jstr(doc, "sentence", "");
+	const char *b = strstr(sentence, " bounced ");
+	if (l->status == MAILLOG_ST_DEFERRED && b != NULL) {
+		snprintf(held, sizeof held, "%.*s is being held back and retried%s", (int)(b - sentence), sentence,
+			 b + strlen(" bounced"));
+		sentence = held;
+	}
 	struct delivery_row row = {
 		.at = l->at, .server = l->host, .server_ip = ip, .queue_id = l->qid, .sender = d->sender,
 		.customer_id = customer, .recipient = l->addr, .relay = l->relay, .dsn = l->dsn,
@@ -113,7 +123,7 @@ static enum perr keep(struct maillog_ingest *in, const struct maillog_delivery *
 		.provider = bounce_provider_str(res.provider), .provider_code = res.provider_code,
 		.category = bounce_category_str(res.category), .blacklist = res.blacklist,
 		.verdict = jstr(doc, "verdict", res.blacklist ? "blacklist" : "unknown"),
-		.sentence = jstr(doc, "sentence", ""),
+		.sentence = sentence,
 	};
 	if (!in->in_txn) {
 		if ((rc = store_begin(in->env.st)) != PERR_OK)

@@ -82,6 +82,8 @@ test('the other customer sees theirs; an admin sees all, with the customer named
   const f = await (await (await login('florist', 'demo-florist-pw')).get('/deliveries')).text();
   assert.match(f, /Yahoo/);
   assert.match(f, /dan@yahoo\.com/);
+  // a deferral is said to be held back and retried, not to have bounced
+  assert.match(f, /Your mail to Yahoo is being held back and retried because/);
   assert.doesNotMatch(f, /demo-bakery|bob@aol\.com/);
   const a = await (await (await login('admin', 'demo-admin-pw')).get('/deliveries')).text();
   for (const s of ['bob@aol.com', 'dan@yahoo.com', 'Demo Bakery Ltd', 'Harbor Florist']) assert.ok(a.includes(s), s);
