@@ -40,6 +40,7 @@ paths.data = $top
 dns.servers = $server
 dns.allow_reserved = 1
 checks.per_minute = 0
+checks.global_per_minute = 0
 site.outgoing_ips = 192.0.2.2
 CONF
 cgi-bin/portal.fcgi --conf "$dir/portal.hdf" --socket "$dir/portal.sock" --workers "$workers" --socket-mode 0666 2>"$dir/portal.log" &

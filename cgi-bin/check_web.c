@@ -171,6 +171,7 @@ enum perr check_web_start(struct request *req, struct check_input *in, char toke
 int check_web_rate_limited(struct request *req)
 {
 	return check_rate_wait(req->app->store, req->client, req->app->cfg.checks_per_minute,
+			       req->app->cfg.checks_global_per_minute,
 			       (long long)time(NULL));
 }
 

@@ -30,14 +30,37 @@ int check_ip_is_ours(const char *outgoing_ips, const char *ip)
 	return 0;
 }
 
-int check_rate_wait(struct store *st, const char *client, unsigned limit, long long now)
+/* Counts one check for key; 1 when the count is now over limit. */
+static int over(struct store *st, const char *key, unsigned limit, long long minute)
 {
-	if (limit == 0)
-		return 0;
 	unsigned count = 0;
-	if (store_check_rate_hit(st, client, now / SECONDS_PER_MINUTE, &count) != PERR_OK)
+	if (store_check_rate_hit(st, key, minute, &count) != PERR_OK)
 		return 0;   /* never lock customers out because the counter failed */
-	return count > limit ? (int)(SECONDS_PER_MINUTE - now % SECONDS_PER_MINUTE) : 0;
+	return count > limit;
+}
+
+int check_rate_wait(struct store *st, const char *client, unsigned limit, unsigned global_limit, long long now)
+{
+	long long minute = now / SECONDS_PER_MINUTE;
+	int wait = (int)(SECONDS_PER_MINUTE - now % SECONDS_PER_MINUTE);
+	/* finest first; a check refused by one counter is not counted by the
+	 * coarser ones, so one noisy line cannot use up its neighbours' share */
+	if (limit > 0) {
+		/* an attacker cannot spread checks over the addresses of one line */
+		struct ipaddr ip;
+		char line[IPADDR_STR_LEN + 8], site[IPADDR_STR_LEN + 8];
+		if (ipaddr_parse(client, strlen(client), &ip, NULL) == PERR_OK &&
+		    ipaddr_network(&ip, 64, line, sizeof line) > 0) {
+			if (over(st, line, limit, minute))
+				return wait;
+			if (strchr(line, '/') != NULL && ipaddr_network(&ip, 48, site, sizeof site) > 0 &&
+			    over(st, site, limit * CHECK_RATE_SITE_FACTOR, minute))
+				return wait;
+		} else if (over(st, client, limit, minute)) {
+			return wait;
+		}
+	}
+	return global_limit > 0 && over(st, "*", global_limit, minute) ? wait : 0;
 }
 
 int check_is_holder(const struct report_stored *r, long long user_id, const char *holder_secret)

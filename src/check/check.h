@@ -69,10 +69,17 @@ enum perr check_finish(const struct check_env *env, const struct check_input *in
 enum perr check_run(const struct check_env *env, const struct check_input *in, json_t **doc,
 		    char token[REPORT_TOKEN_CHARS + 1]);
 
+/* How many times the per-address limit a whole IPv6 /48 (a site: one
+ * customer of an ISP holds many /64s) may check in a minute. */
+#define CHECK_RATE_SITE_FACTOR 4
+
 /* Counts one check by client in the current minute against limit (0 = no
- * limit). Returns 0 when allowed, else the seconds until the next minute
- * (for Retry-After). A failing counter allows the check. */
-int check_rate_wait(struct store *st, const char *client, unsigned limit, long long now);
+ * limit): an IPv4 address, or an IPv6 /64, may check limit times; an IPv6
+ * /48 CHECK_RATE_SITE_FACTOR x limit times; everyone together
+ * global_limit times (0 = none). Returns 0 when allowed, else the seconds
+ * until the next minute (for Retry-After). A failing counter allows the
+ * check. */
+int check_rate_wait(struct store *st, const char *client, unsigned limit, unsigned global_limit, long long now);
 
 /* 1 when the report belongs to user_id (non-zero), or when holder_secret
  * (the holder cookie, or NULL) hashes to the report's holder hash. */

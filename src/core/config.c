@@ -30,6 +30,7 @@ static void set_defaults(struct config *cfg)
 	cfg->dns_backoff_s = 300;
 	cfg->checks_per_minute = 20;
 	cfg->check_threads = 64;
+	cfg->checks_global_per_minute = 1200;
 	cfg->body_limit = LIMIT_BODY_DEFAULT;
 	cfg->bounce_limit = LIMIT_BOUNCE_DEFAULT;
 	cfg->retention_days = 365;
@@ -71,6 +72,7 @@ static const struct hdfl_field config_fields[] = {
 	CFG_UINT("dns.backoff_seconds", 1, SECONDS_PER_DAY, dns_backoff_s),
 	CFG_UINT("checks.per_minute", 0, 100000, checks_per_minute),
 	CFG_UINT("checks.threads", 0, 256, check_threads),
+	CFG_UINT("checks.global_per_minute", 0, 1000000, checks_global_per_minute),
 	CFG_SIZE("limits.body_bytes", 1024, LIMIT_BODY_MAX, body_limit),
 	CFG_SIZE("limits.bounce_bytes", 1024, LIMIT_BOUNCE_MAX, bounce_limit),
 	CFG_UINT("reports.retention_days", 1, 36500, retention_days),

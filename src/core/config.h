@@ -29,6 +29,7 @@ struct config {
 	unsigned dns_backoff_s;               /* dns.backoff_seconds */
 	char dns_budgets[CONFIG_LIST_MAX];    /* dns.budgets: "zone=N,..." queries a day */
 	unsigned checks_per_minute;           /* checks.per_minute; 0 = unlimited */
+	unsigned checks_global_per_minute;    /* checks.global_per_minute: everyone together; 0 = none */
 	unsigned check_threads;               /* checks.threads: per worker; 0 = checks run inline */
 	size_t body_limit;                    /* limits.body_bytes */
 	size_t bounce_limit;                  /* limits.bounce_bytes */

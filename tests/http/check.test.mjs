@@ -243,6 +243,18 @@ test('rate limit: checks.per_minute per client address answers 429 with Retry-Af
   } finally { await s2.stop(); }
 });
 
+test('rate limit: checks.global_per_minute stops everyone together, whatever their address', async () => {
+  const s2 = await startStack({ conf: { 'dns.servers': dns.server, 'checks.per_minute': 10, 'checks.global_per_minute': 2 } });
+  try {
+    const from = (addr) => new Client(s2.base, { localAddress: addr });
+    assert.equal((await from('127.0.0.2').get('/check?ip=192.0.2.1&ticket=g1')).status, 303);
+    assert.equal((await from('127.0.0.3').get('/check?ip=192.0.2.1&ticket=g2')).status, 303);
+    const third = await from('127.0.0.4').get('/check?ip=192.0.2.1&ticket=g3');
+    assert.equal(third.status, 429, 'a third address, over the global budget');
+    assert.ok(Number(third.headers.get('retry-after')) > 0);
+  } finally { await s2.stop(); }
+});
+
 test('logged in with forwards to the provider that bounced: the report says so first', async () => {
   const c = new Client(stack.base);
   const csrf = await c.csrfFrom('/login');

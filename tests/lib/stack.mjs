@@ -61,6 +61,7 @@ export async function startStack({ conf = {}, workers = 2 } = {}) {
     'paths.data': ROOT,
     'demo.seed': 1,
     'checks.per_minute': 0,
+    'checks.global_per_minute': 0,
     'dns.allow_reserved': 1,
     'dns.timeout_ms': 1500,
     'site.company': 'Test Hosting',

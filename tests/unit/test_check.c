@@ -270,12 +270,43 @@ static void test_rate_wait(void **state)
 {
 	struct fixture *x = *state;
 	const long long minute_start = 1700000040;   /* a whole minute */
-	assert_int_equal(check_rate_wait(x->st, "198.51.100.1", 0, minute_start), 0);   /* no limit */
-	assert_int_equal(check_rate_wait(x->st, "198.51.100.1", 2, minute_start), 0);
-	assert_int_equal(check_rate_wait(x->st, "198.51.100.1", 2, minute_start + 1), 0);
-	assert_int_equal(check_rate_wait(x->st, "198.51.100.1", 2, minute_start + 15), 45);
-	assert_int_equal(check_rate_wait(x->st, "198.51.100.2", 2, minute_start + 15), 0);   /* per client */
-	assert_int_equal(check_rate_wait(x->st, "198.51.100.1", 2, minute_start + 60), 0);   /* next minute */
+	assert_int_equal(check_rate_wait(x->st, "198.51.100.1", 0, 0, minute_start), 0);   /* no limit */
+	assert_int_equal(check_rate_wait(x->st, "198.51.100.1", 2, 0, minute_start), 0);
+	assert_int_equal(check_rate_wait(x->st, "198.51.100.1", 2, 0, minute_start + 1), 0);
+	assert_int_equal(check_rate_wait(x->st, "198.51.100.1", 2, 0, minute_start + 15), 45);
+	assert_int_equal(check_rate_wait(x->st, "198.51.100.2", 2, 0, minute_start + 15), 0);   /* per address */
+	assert_int_equal(check_rate_wait(x->st, "198.51.100.1", 2, 0, minute_start + 60), 0);   /* next minute */
+}
+
+/* IPv6: 40 addresses of one /64 are one client; other /64s of the same
+ * /48 share a coarser cap; a global budget stops everyone. */
+static void test_rate_wait_networks(void **state)
+{
+	struct fixture *x = *state;
+	const long long t = 1700000100;
+	int allowed = 0;
+	for (int i = 1; i <= 40; i++) {
+		char a[64];
+		snprintf(a, sizeof a, "2001:db8:1:2::%x", i);
+		allowed += check_rate_wait(x->st, a, 5, 0, t) == 0;
+	}
+	assert_int_equal(allowed, 5);
+	/* other /64s of 2001:db8:1::/48: 4 x 5 = 20 checks for the site, 5 used */
+	allowed = 0;
+	for (int i = 3; i < 13; i++) {
+		char a[64];
+		snprintf(a, sizeof a, "2001:db8:1:%x::1", i);
+		allowed += check_rate_wait(x->st, a, 5, 0, t) == 0;
+		allowed += check_rate_wait(x->st, a, 5, 0, t) == 0;
+	}
+	assert_int_equal(allowed, 15);
+	assert_int_equal(check_rate_wait(x->st, "2001:db8:2::1", 5, 0, t), 0);   /* another site */
+	/* the global budget: 3 checks a minute from anywhere */
+	const long long u = t + 120;
+	assert_int_equal(check_rate_wait(x->st, "198.51.100.7", 0, 3, u), 0);
+	assert_int_equal(check_rate_wait(x->st, "198.51.100.8", 0, 3, u), 0);
+	assert_int_equal(check_rate_wait(x->st, "2001:db8:9::1", 0, 3, u), 0);
+	assert_int_not_equal(check_rate_wait(x->st, "198.51.100.9", 0, 3, u), 0);
 }
 
 static void test_ip_is_ours(void **state)
@@ -300,6 +331,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_run_and_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recheck, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_large, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rate_wait_networks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_wait, setup, teardown),
 		cmocka_unit_test(test_ip_is_ours),
 	};
