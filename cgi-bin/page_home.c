@@ -12,6 +12,7 @@
 #include "render.h"
 #include "dnsbl/knowledge_dnsbl.h"
 #include "session.h"
+#include "explain/explain.h"
 #include "core/log.h"
 #include "store/store_monitor.h"
 #include "store/store_reports.h"
@@ -62,20 +63,6 @@ struct mine {
 	int n;
 };
 
-/* Words for the stored verdicts, for customers (never the raw id). */
-static const char *verdict_words(const char *v)
-{
-	static const char *const words[][2] = {
-		{"blacklist", "on a block list"}, {"reputation", "the provider's own filter"},
-		{"listed", "listed"}, {"clean", "not listed"}, {"not_blacklist", "not a block-list problem"},
-		{"unknown", "could not tell"},
-	};
-	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-		if (strcmp(words[i][0], v) == 0)
-			return words[i][1];
-	return "report";
-}
-
 static int add_mine(void *ctx, const struct report_mine *r)
 {
 	struct mine *m = ctx;
@@ -88,7 +75,7 @@ static int add_mine(void *ctx, const struct report_mine *r)
 	SETM("token", r->token);
 	SETM("when", when);
 	SETM("ip", r->ip);
-	SETM("verdict", verdict_words(r->verdict));
+	SETM("verdict", explain_verdict_words(r->verdict));
 	SETM("ticket", r->ticket);
 #undef SETM
 	m->n++;

@@ -15,6 +15,7 @@
 
 #include "admin_link.h"
 #include "app.h"
+#include "explain/explain.h"
 #include "admin/csv.h"
 #include "http.h"
 #include "core/ipaddr.h"
@@ -152,6 +153,7 @@ static void form_values(struct request *req, struct view *v, const struct filter
 
 struct list_fill {
 	struct view *v;
+	const struct explain_knowledge *explain;   /* cause titles */
 	int n;
 };
 
@@ -176,9 +178,15 @@ static int add_row(void *ctx, const struct admin_submission *s)
 		SET("ip_href", href);
 	}
 	SET("verdict", s->verdict);
+	SET("verdict_label", explain_verdict_words(s->verdict));
 	SET("provider", s->provider);
 	SET("code", s->code);
 	SET("cause", s->cause);
+	{
+		int c = s->cause[0] ? explain_cause_from_id(s->cause) : -1;
+		const char *t = c >= 0 ? explain_cause_title(lf->explain, (enum explain_cause)c) : NULL;
+		SET("cause_label", t ? t : s->cause);
+	}
 	SETI("listed", s->listed);
 	/* each list its own link */
 	char lists[sizeof s->lists];
@@ -220,7 +228,7 @@ static void send_list(struct request *req, struct filters *fl)
 		return;
 	}
 	long long total = 0;
-	struct list_fill lf = { v, 0 };
+	struct list_fill lf = { v, req->app->explain, 0 };
 	long long pages = 1;
 	int more = 0;
 	enum perr rc = store_admin_submissions(req->app->store, &fl->f, (fl->page - 1) * SUBMISSIONS_PER_PAGE,

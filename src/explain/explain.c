@@ -432,3 +432,16 @@ void explain_sentence(const char *sentence, const char *recipient, char *buf, si
 	else
 		snprintf(buf, len, "%.*s%s%s", (int)(p - sentence), sentence, who, p + 10);
 }
+
+const char *explain_verdict_words(const char *verdict)
+{
+	static const char *const words[][2] = {
+		{"blacklist", "on a block list"}, {"reputation", "the provider's own filter"},
+		{"listed", "listed"}, {"clean", "not listed"}, {"not_blacklist", "not a block-list problem"},
+		{"unknown", "could not tell"},
+	};
+	for (size_t i = 0; verdict && i < sizeof words / sizeof words[0]; i++)
+		if (strcmp(words[i][0], verdict) == 0)
+			return words[i][1];
+	return "report";
+}

@@ -60,6 +60,11 @@ enum perr explain_report(const struct explain_knowledge *k, const struct dnsbl_c
 #define EXPLAIN_OUTCOMES 7
 const char *explain_outcome_id(int i);
 
+/* A stored verdict (blacklist, reputation, listed, clean, not_blacklist,
+ * unknown) in a few words for people ("on a block list"); "report" for
+ * anything else. Never NULL. */
+const char *explain_verdict_words(const char *verdict);
+
 /* Copies text into out with every mail address in it replaced by
  * "[address removed]": what a viewer who does not hold the report sees of
  * the refusal. Truncates to len. Returns the number of addresses removed. */

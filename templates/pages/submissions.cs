@@ -36,9 +36,9 @@
   <tr data-token="<?cs var:r.token ?>">
     <td><?cs var:r.when ?><?cs if:r.ticket ?><br><span class="muted small">ticket <?cs var:r.ticket ?></span><?cs /if ?></td>
     <td><?cs if:r.ip_href ?><a href="<?cs var:r.ip_href ?>" class="mono"><?cs var:r.ip ?></a><?cs if:r.ours ?> <span class="badge info">ours</span><?cs /if ?><?cs else ?><span class="muted">-</span><?cs /if ?></td>
-    <td><span class="badge <?cs if:r.verdict == "blacklist" || r.verdict == "listed" ?>bad<?cs elif:r.verdict == "not_blacklist" || r.verdict == "clean" ?>ok<?cs else ?>warn<?cs /if ?>"><?cs var:r.verdict ?></span></td>
+    <td><span class="badge <?cs if:r.verdict == "blacklist" || r.verdict == "listed" ?>bad<?cs elif:r.verdict == "not_blacklist" || r.verdict == "clean" ?>ok<?cs else ?>warn<?cs /if ?>" title="<?cs var:r.verdict ?>"><?cs var:r.verdict_label ?></span></td>
     <td><?cs var:r.provider ?><?cs if:r.code ?> <code><?cs var:r.code ?></code><?cs /if ?></td>
-    <td><?cs var:r.cause ?></td>
+    <td><?cs var:r.cause_label ?></td>
     <td><?cs each:z = r.lists ?><a href="<?cs var:z.href ?>"><?cs var:z.zone ?></a> <?cs /each ?></td>
     <td><a href="/r/<?cs var:r.token ?>" class="report-link">Open</a></td>
   </tr>

@@ -206,7 +206,11 @@ describe('submissions list', () => {
     assert.equal((await count('list=B.BarracudaCentral.org.')).n, 1, 'zone names are canonicalised');
     assert.equal((await count('provider=comcast')).n, 2);
     assert.equal((await count('provider=comcast&code=BL000001')).n, 1);
-    assert.equal((await count('cause=selfreport&ip=198.18.0.7')).n, 1);
+    const self = await count('cause=selfreport&ip=198.18.0.7');
+    assert.equal(self.n, 1);
+    // labels, not raw ids, in the table
+    assert.match(self.html, /<td>Self-reporting through a forward<\/td>/);
+    assert.doesNotMatch(self.html, /<td>selfreport<\/td>/);
     assert.equal((await count(`ip=198.18.0.7&from=${dayText(today + 1)}`)).n, 0);
     assert.equal((await count(`ip=198.18.0.7&from=${dayText(today - 1)}&to=${dayText(today)}`)).n, 2);
   });
