@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "admin_check_link.h"
 #include "admin_link.h"
 #include "admin_maillog.h"
 #include "app.h"
@@ -547,6 +548,7 @@ void page_admin(struct request *req)
 	http_view_common(req, v);
 	view_set(v, "page.title", "Dashboard");
 	view_set(v, "page.nav", "admin");
+	admin_check_link_fill(req, v);
 
 	const struct field_value *fd = &req->fields[FIELD_DAYS];
 	int days = ADMIN_DAYS_DEFAULT;

@@ -35,6 +35,7 @@ struct filters {
 	struct admin_filter f;
 	char ip[IPADDR_STR_LEN];
 	char list[DNSBL_ZONE_MAX];
+	char provider[33], cause[25];    /* lower case */
 	long long from_day, to_day;      /* -1 = not given */
 	long long page;
 	enum field bad;                  /* FIELD__MAX = every filter is fine */
@@ -44,6 +45,15 @@ struct filters {
 static const enum field filter_fields[] = {
 	FIELD_IP, FIELD_LIST, FIELD_PROVIDER, FIELD_CODE, FIELD_CAUSE, FIELD_FROM, FIELD_TO, FIELD_PAGE,
 };
+
+/* src into dst (n bytes), ASCII letters lowered. */
+static void lower_copy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src);
+	for (char *p = dst; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+}
 
 static int invalid(struct filters *fl, enum field f, const char *message)
 {
@@ -86,15 +96,20 @@ static int read_filters(struct request *req, struct filters *fl)
 			return invalid(fl, FIELD_LIST, "Enter a list's zone name, like zen.spamhaus.org.");
 		fl->f.list = fl->list;
 	}
-	if (req->fields[FIELD_PROVIDER].state == FIELD_VALID)
-		fl->f.provider = req->fields[FIELD_PROVIDER].value;
+	/* ids are lower case; people type "AOL" or "Selfreport" */
+	if (req->fields[FIELD_PROVIDER].state == FIELD_VALID) {
+		lower_copy(fl->provider, sizeof fl->provider, req->fields[FIELD_PROVIDER].value);
+		fl->f.provider = fl->provider;
+	}
 	if (req->fields[FIELD_CODE].state == FIELD_VALID) {
 		if (fl->f.provider == NULL)
 			return invalid(fl, FIELD_CODE, "A provider code needs a provider.");
 		fl->f.code = req->fields[FIELD_CODE].value;
 	}
-	if (req->fields[FIELD_CAUSE].state == FIELD_VALID)
-		fl->f.cause = req->fields[FIELD_CAUSE].value;
+	if (req->fields[FIELD_CAUSE].state == FIELD_VALID) {
+		lower_copy(fl->cause, sizeof fl->cause, req->fields[FIELD_CAUSE].value);
+		fl->f.cause = fl->cause;
+	}
 	if (req->fields[FIELD_FROM].state == FIELD_VALID &&
 	    !admin_parse_day(req->fields[FIELD_FROM].value, &fl->from_day))
 		return invalid(fl, FIELD_FROM, "This date does not exist.");

@@ -34,6 +34,17 @@
   <p><a class="button" href="/admin">Back to the dashboard</a></p>
 </section>
 <?cs else ?>
+<section class="card link-builder" aria-labelledby="link-builder">
+  <h2 id="link-builder">Link for a customer</h2>
+  <p>A link that checks an address for the customer and keeps your ticket number with the report.</p>
+  <form method="get" action="/admin#link-builder" class="inline">
+    <label for="lb-ip">IP address</label> <input id="lb-ip" name="ip" type="text" autocomplete="off" value="<?cs var:admin.link.ip ?>">
+    <label for="lb-ticket">Ticket</label> <input id="lb-ticket" name="ticket" type="text" autocomplete="off" value="<?cs var:admin.link.ticket ?>">
+    <button type="submit" class="button small">Make the link</button>
+  </form>
+  <?cs if:admin.link.error ?><p class="field-error" role="alert"><?cs var:admin.link.error ?></p><?cs /if ?>
+  <?cs if:admin.link.url ?><p><label for="lb-url">Prefilled check link</label> <input id="lb-url" type="text" readonly value="<?cs var:admin.link.url ?>"></p><?cs /if ?>
+</section>
 <nav class="range" aria-label="Period">
   <a href="/admin?days=30"<?cs if:admin.days == 30 ?> aria-current="page"<?cs /if ?>>Last 30 days</a>
   <a href="/admin?days=90"<?cs if:admin.days == 90 ?> aria-current="page"<?cs /if ?>>Last 90 days</a>

@@ -115,6 +115,17 @@ describe('access control', () => {
     const nav = await (await admin.get('/')).text();
     assert.match(nav, /<a href="\/admin"/);
   });
+
+  test('the link builder makes the prefilled check link support pastes to a customer', async () => {
+    let html = await (await admin.get('/admin?ip=%20192.0.2.2%20&ticket=T-42')).text();
+    const m = html.match(/id="lb-url" type="text" readonly value="([^"]+)"/);
+    assert.ok(m, 'a link is shown');
+    const link = m[1].replaceAll('&amp;', '&');
+    assert.match(link, /\/check\?ip=192\.0\.2\.2&ticket=T-42$/);
+    assert.ok(link.startsWith(stack.base), 'on this site');
+    html = await (await admin.get('/admin?ip=nonsense')).text();
+    assert.match(html, /Enter the IP address to check\./);
+  });
 });
 
 describe('dashboard', () => {
@@ -205,6 +216,8 @@ describe('submissions list', () => {
     assert.match(one.html, new RegExp(`<a href="/r/${base}" class="report-link">Open</a>`));
     assert.equal((await count('list=B.BarracudaCentral.org.')).n, 1, 'zone names are canonicalised');
     assert.equal((await count('provider=comcast')).n, 2);
+    assert.equal((await count('provider=Comcast')).n, 2, 'filters ignore case');
+    assert.equal((await count('cause=SelfReport&ip=198.18.0.7')).n, 1, 'filters ignore case');
     assert.equal((await count('provider=comcast&code=BL000001')).n, 1);
     const self = await count('cause=selfreport&ip=198.18.0.7');
     assert.equal(self.n, 1);
