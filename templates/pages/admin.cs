@@ -8,7 +8,7 @@
   <?cs if:t.count == 0 ?>
   <p class="muted">No submissions in this period.</p>
   <?cs else ?>
-  <div class="table-wrap">
+  <div class="table-wrap" tabindex="0">
   <table class="top-table" data-top="<?cs var:id ?>">
     <thead><tr><th scope="col"><?cs var:keyname ?></th><th scope="col" class="num">Submissions</th><th scope="col">Newest report</th></tr></thead>
     <tbody>
@@ -34,17 +34,6 @@
   <p><a class="button" href="/admin">Back to the dashboard</a></p>
 </section>
 <?cs else ?>
-<section class="card link-builder" aria-labelledby="link-builder">
-  <h2 id="link-builder">Link for a customer</h2>
-  <p>A link that checks an address for the customer and keeps your ticket number with the report.</p>
-  <form method="get" action="/admin#link-builder" class="inline">
-    <label for="lb-ip">IP address</label> <input id="lb-ip" name="ip" type="text" autocomplete="off" value="<?cs var:admin.link.ip ?>">
-    <label for="lb-ticket">Ticket</label> <input id="lb-ticket" name="ticket" type="text" autocomplete="off" value="<?cs var:admin.link.ticket ?>">
-    <button type="submit" class="button small">Make the link</button>
-  </form>
-  <?cs if:admin.link.error ?><p class="field-error" role="alert"><?cs var:admin.link.error ?></p><?cs /if ?>
-  <?cs if:admin.link.url ?><p><label for="lb-url">Prefilled check link</label> <input id="lb-url" type="text" readonly value="<?cs var:admin.link.url ?>"></p><?cs /if ?>
-</section>
 <nav class="range" aria-label="Period">
   <a href="/admin?days=30"<?cs if:admin.days == 30 ?> aria-current="page"<?cs /if ?>>Last 30 days</a>
   <a href="/admin?days=90"<?cs if:admin.days == 90 ?> aria-current="page"<?cs /if ?>>Last 90 days</a>
@@ -83,7 +72,7 @@
   </figure>
   <details>
     <summary>The numbers per day</summary>
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0">
     <table class="per-day">
       <thead><tr><th scope="col">Day</th><th scope="col" class="num">Blacklist</th><th scope="col" class="num">Reputation</th><th scope="col" class="num">Not a blacklist problem</th><th scope="col" class="num">Clean or undecided</th><th scope="col" class="num">All</th></tr></thead>
       <tbody>
@@ -116,7 +105,7 @@
   <?cs if:admin.servers_count == 0 ?>
   <p class="muted">No outgoing servers are configured (site.outgoing_ips).</p>
   <?cs else ?>
-  <div class="table-wrap">
+  <div class="table-wrap" tabindex="0">
   <table class="servers">
     <thead><tr><th scope="col">Server</th><th scope="col">Status</th><th scope="col">Listed on</th><th scope="col">Checked</th></tr></thead>
     <tbody>
@@ -138,7 +127,7 @@
   <?cs if:admin.history_count == 0 ?>
   <p class="muted">Monitoring has not seen any of our servers listed.</p>
   <?cs else ?>
-  <div class="table-wrap">
+  <div class="table-wrap" tabindex="0">
   <table class="history">
     <thead><tr><th scope="col">Server</th><th scope="col">List</th><th scope="col">Listed since</th><th scope="col">Cleared at</th><th scope="col">For</th></tr></thead>
     <tbody>
@@ -172,7 +161,7 @@
   <?cs if:admin.lists_count == 0 ?>
   <p class="muted">No lists configured.</p>
   <?cs else ?>
-  <div class="table-wrap">
+  <div class="table-wrap" tabindex="0">
   <table class="lists">
     <thead><tr><th scope="col">List</th><th scope="col">Health</th><th scope="col">Tested</th></tr></thead>
     <tbody>
@@ -187,5 +176,16 @@
   <?cs /if ?>
 </section>
 </div>
+<section class="card link-builder" aria-labelledby="link-builder">
+  <h2 id="link-builder">Link for a customer</h2>
+  <p>A link that checks an address for the customer and keeps your ticket number with the report.</p>
+  <form method="get" action="/admin#link-builder" class="inline">
+    <label for="lb-ip">IP address</label> <input id="lb-ip" name="ip" type="text" autocomplete="off" value="<?cs var:admin.link.ip ?>">
+    <label for="lb-ticket">Ticket</label> <input id="lb-ticket" name="ticket" type="text" autocomplete="off" value="<?cs var:admin.link.ticket ?>">
+    <button type="submit" class="button small">Make the link</button>
+  </form>
+  <?cs if:admin.link.error ?><p class="field-error" role="alert"><?cs var:admin.link.error ?></p><?cs /if ?>
+  <?cs if:admin.link.url ?><p><label for="lb-url">Prefilled check link</label> <input id="lb-url" type="text" readonly value="<?cs var:admin.link.url ?>"></p><?cs /if ?>
+</section>
 <?cs /if ?>
 <?cs include:"layout/footer.cs" ?>

@@ -6,7 +6,7 @@
   <?cs if:admin.maillog.pairs_count == 0 ?>
   <p class="muted">No refused or deferred mail in the last 7 days (<code>portalctl maillog</code> reads the logs; see docs/maillog.md).</p>
   <?cs else ?>
-  <div class="table-wrap">
+  <div class="table-wrap" tabindex="0">
   <table class="maillog-pairs">
     <thead><tr><th scope="col">Provider</th><th scope="col">Server</th><th scope="col">Last hour</th><th scope="col">24 hours</th><th scope="col">7 days</th><th scope="col">By hour</th><th scope="col">By day</th></tr></thead>
     <tbody>

@@ -40,7 +40,7 @@
 <article class="card mailbox" id="m<?cs var:m.id ?>">
   <h2 class="mailbox-address"><?cs var:m.address ?></h2>
   <p class="muted"><?cs if:m.keep_copy ?>Keeps a copy in this mailbox while forwarding.<?cs else ?>Delivered to the mailbox here when no forward is on.<?cs /if ?></p>
-  <div class="table-wrap">
+  <div class="table-wrap" tabindex="0">
   <table class="forward-list">
     <thead><tr><th scope="col">Forwards to</th><th scope="col">Status</th><th scope="col">Provider</th><th scope="col">Switch</th></tr></thead>
     <tbody>
@@ -85,7 +85,7 @@
   <?cs if:forwards.audit_count == 0 ?>
   <p class="muted">No changes yet.</p>
   <?cs else ?>
-  <div class="table-wrap">
+  <div class="table-wrap" tabindex="0">
   <table class="audit">
     <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">From address</th></tr></thead>
     <tbody>

@@ -167,7 +167,7 @@
   <?cs if:report.outcome == "could_not_check" ?>
   <p>None of the <?cs var:report.checked_count ?> block lists answered this time, so we know nothing about this address yet.</p>
   <?cs elif:report.checked_count > 0 ?>
-  <div class="table-wrap">
+  <div class="table-wrap" tabindex="0">
   <table class="lists">
     <caption class="muted">Checked at the time of this report: <?cs var:report.listed_count ?> of <?cs var:report.checked_count ?> block lists name this address.</caption>
     <thead><tr><th scope="col">List</th><th scope="col">Status</th><th scope="col">What it means</th><th scope="col">Usually lasts</th><th scope="col">Delisting</th></tr></thead>

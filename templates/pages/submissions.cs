@@ -28,7 +28,7 @@
 <?cs if:!subs.error.field ?>
 <p class="lead" id="summary"><?cs if:subs.total == 0 ?>No submissions match.<?cs elif:subs.count == 0 ?>Nothing on this page: there are <?cs var:subs.total ?><?cs if:subs.more ?> or more<?cs /if ?>.<?cs else ?>Submissions <?cs var:subs.first ?>–<?cs var:subs.last ?> of <?cs if:subs.more ?>at least <?cs /if ?><strong id="total"><?cs var:subs.total ?></strong>, newest first.<?cs /if ?> <a href="<?cs var:subs.csv ?>" id="csv-link">Download CSV</a></p>
 <?cs if:subs.count > 0 ?>
-<div class="table-wrap">
+<div class="table-wrap" tabindex="0">
 <table class="submissions">
   <thead><tr><th scope="col">When (UTC)</th><th scope="col">Sending IP</th><th scope="col">Verdict</th><th scope="col">Provider</th><th scope="col">Cause</th><th scope="col">Lists</th><th scope="col">Report</th></tr></thead>
   <tbody>
