@@ -44,7 +44,7 @@ for f in ${FUZZERS:-}; do
 done
 
 echo "== node:test suites (HTTP, CLI, browser)"
-if [ ! -d node_modules/playwright-core ]; then
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
 	npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1 || npm install --no-audit --no-fund --loglevel=error
 fi
 mapfile -t suites < <(ls tests/cli/*.test.mjs tests/http/*.test.mjs tests/browser/*.test.mjs 2>/dev/null)

@@ -46,3 +46,13 @@
     });
   });
 })();
+
+/* A report still being made reloads itself until it is there. Without
+ * JavaScript a <noscript> meta refresh does the same; with it, the timer
+ * here does, so that no delayed meta refresh reaches the page (WCAG
+ * 2.2.1; a reader can still use the "Reload now" link at any time). */
+(function () {
+  'use strict';
+  if (!document.querySelector('meta[name="blhd-pending"]')) return;
+  setTimeout(function () { window.location.reload(); }, 1000);
+})();

@@ -3,7 +3,8 @@
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<?cs if:page.refresh ?><meta http-equiv="refresh" content="<?cs var:page.refresh ?>"><?cs /if ?>
+<?cs if:page.refresh ?><meta name="blhd-pending" content="1">
+<noscript><meta http-equiv="refresh" content="<?cs var:page.refresh ?>"></noscript><?cs /if ?>
 <title><?cs var:page.title ?> · <?cs var:site.company ?> Blacklist Help Desk</title>
 <link rel="stylesheet" href="/static/css/portal.css">
 <script src="/static/js/portal.js" defer></script>

@@ -47,7 +47,7 @@
 <section class="card" aria-labelledby="per-day">
   <h2 id="per-day">Submissions per day</h2>
   <figure class="chart-figure">
-    <svg class="chart" id="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 <?cs var:chart.width ?> <?cs var:chart.height ?>" role="img" aria-labelledby="chart-title chart-desc">
+    <svg class="chart" id="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 <?cs var:chart.width ?> <?cs var:chart.height ?>" role="group" aria-labelledby="chart-title" aria-describedby="chart-desc">
       <title id="chart-title">Submissions per day, last <?cs var:admin.days ?> days</title>
       <desc id="chart-desc">Stacked bars per UTC day: blacklist, reputation, not a blacklist problem, clean or undecided. The tallest day has <?cs var:chart.max ?>.</desc>
       <g class="grid">
