@@ -19,6 +19,7 @@
 #include "core/log.h"
 #include "dnsbl/dnsbl.h"
 #include "store/store_pending.h"
+#include "store/store_reports.h"
 
 #define QUEUE_PER_THREAD 4   /* jobs waiting per thread before callers run their own */
 
@@ -94,8 +95,10 @@ static void *thread_main(void *arg)
 			p->queued--;
 		}
 		pthread_mutex_unlock(&p->mu);
-		if (j == NULL)
+		if (j == NULL) {
+			store_reports_thread_end();
 			return NULL; /* stopping, nothing left */
+		}
 		run_job(t, j);
 		free(j);
 	}

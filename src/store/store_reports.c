@@ -17,33 +17,43 @@
 #define DOC_MAX (1u << 20)
 
 /* Deflates text into a new buffer. The stream is kept for the life of the
- * process and reset per document: setting one up costs more than
- * compressing a report. */
+ * thread and reset per document: setting one up costs more than
+ * compressing a report. One per thread: a worker's check threads store
+ * reports at the same time. */
+static _Thread_local z_stream deflater;
+static _Thread_local int deflater_ready;
+
+void store_reports_thread_end(void)
+{
+	if (deflater_ready)
+		deflateEnd(&deflater);
+	deflater_ready = 0;
+}
+
 static void *deflate_doc(const char *text, size_t *outlen)
 {
-	static z_stream z;
-	static int ready;
-	if (!ready) {
-		if (deflateInit(&z, 1) != Z_OK)
+	z_stream *zs = &deflater;
+	if (!deflater_ready) {
+		if (deflateInit(zs, 1) != Z_OK)
 			return NULL;
-		ready = 1;
-	} else if (deflateReset(&z) != Z_OK) {
+		deflater_ready = 1;
+	} else if (deflateReset(zs) != Z_OK) {
 		return NULL;
 	}
 	size_t len = strlen(text);
-	uLong cap = deflateBound(&z, (uLong)len);
+	uLong cap = deflateBound(zs, (uLong)len);
 	Bytef *buf = malloc(cap);
 	if (buf == NULL)
 		return NULL;
-	z.next_in = (const Bytef *)text;
-	z.avail_in = (uInt)len;
-	z.next_out = buf;
-	z.avail_out = (uInt)cap;
-	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+	zs->next_in = (const Bytef *)text;
+	zs->avail_in = (uInt)len;
+	zs->next_out = buf;
+	zs->avail_out = (uInt)cap;
+	if (deflate(zs, Z_FINISH) != Z_STREAM_END) {
 		free(buf);
 		return NULL;
 	}
-	*outlen = (size_t)z.total_out;
+	*outlen = (size_t)zs->total_out;
 	return buf;
 }
 

@@ -75,6 +75,10 @@ typedef int (*report_mine_cb)(void *ctx, const struct report_mine *r);
  * cb (a non-zero return stops). */
 enum perr store_reports_of_user(struct store *st, long long user_id, int limit, report_mine_cb cb, void *ctx);
 
+/* Frees the calling thread's report compressor (one per thread, kept
+ * between reports); a thread that stored reports calls it before it ends. */
+void store_reports_thread_end(void);
+
 /* Deletes reports created before `before`; *deleted gets the count. */
 enum perr store_report_purge(struct store *st, long long before, long long *deleted);
 

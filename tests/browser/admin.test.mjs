@@ -71,7 +71,7 @@ test('log in as admin, see the chart with its bars, follow a bar to its submissi
   await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
   assert.equal(await page.locator('#total').innerText(), String(total));
 
-  const chart = page.getByRole('img', { name: /Submissions per day, last 30 days/ });
+  const chart = page.getByRole('group', { name: /Submissions per day, last 30 days/ });
   await chart.waitFor();
   const box = await chart.boundingBox();
   assert.ok(box.width > 600 && box.height > 150, `the chart is drawn (${box.width}x${box.height})`);
