@@ -4,7 +4,7 @@
  * worker is free for the next request meanwhile. Threads are started on
  * demand, up to checks.threads, when a check finds none idle, and then
  * stay: a worker that never saw a burst costs no more memory than before
- * (each thread costs about 0.5 MiB). Each thread has its own SQLite
+ * (each thread costs about 0.7 MiB). Each thread has its own SQLite
  * connection and c-ares checker, made by the worker's main thread (the
  * only one that creates or frees checkers: ares_library_init is not
  * thread-safe); the knowledge is read-only and shared. The queue is
