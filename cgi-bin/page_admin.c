@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "admin_check_link.h"
+#include "admin_risky.h"
 #include "admin_link.h"
 #include "admin_maillog.h"
 #include "app.h"
@@ -576,8 +577,8 @@ void page_admin(struct request *req)
 			total += counts[i];
 		rc = fill_tops(d, total);
 	}
-	if (rc == PERR_OK)
-		rc = fill_forwards(d);
+	if (rc == PERR_OK && (rc = fill_forwards(d)) == PERR_OK)
+		admin_risky_fill(req, v);
 	if (rc == PERR_OK)
 		rc = fill_lists(d);
 	if (rc == PERR_OK)

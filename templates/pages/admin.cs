@@ -144,6 +144,20 @@
 <section class="card" aria-labelledby="forwards">
   <h2 id="forwards">Risky forwards (all customers)</h2>
   <p><strong id="risky-active"><?cs var:admin.forwards.risky_active ?></strong> forward<?cs if:admin.forwards.risky_active != 1 ?>s<?cs /if ?> to consumer providers that take “report spam” clicks are on, <?cs var:admin.forwards.risky_off ?> turned off, of <?cs var:admin.forwards.total ?> forwards in all.</p>
+  <?cs if:admin.risky_shown > 0 ?>
+  <details id="risky-list">
+    <summary>Who has them on (<?cs var:admin.risky_count ?>)</summary>
+    <div class="table-wrap" tabindex="0">
+    <table class="risky-forwards">
+      <thead><tr><th scope="col">Customer</th><th scope="col">Mailbox</th><th scope="col">Forwards to</th></tr></thead>
+      <tbody>
+      <?cs each:r = admin.risky ?><tr><td><?cs var:r.customer ?></td><td><?cs var:r.address ?></td><td><?cs var:r.destination ?> <span class="muted">(<?cs var:r.provider ?>)</span></td></tr><?cs /each ?>
+      </tbody>
+    </table>
+    </div>
+    <?cs if:admin.risky_count > admin.risky_shown ?><p class="muted">The first <?cs var:admin.risky_shown ?> are listed.</p><?cs /if ?>
+  </details>
+  <?cs /if ?>
   <?cs if:admin.forwards.providers.0.name ?>
   <table class="forward-providers">
     <thead><tr><th scope="col">Provider</th><th scope="col" class="num">On</th><th scope="col" class="num">Off</th></tr></thead>

@@ -116,6 +116,13 @@ describe('access control', () => {
     assert.match(nav, /<a href="\/admin"/);
   });
 
+  test('risky forwards that are on are listed with their customers', async () => {
+    const html = await (await admin.get('/admin')).text();
+    const list = html.slice(html.indexOf('id="risky-list"'), html.indexOf('</details>', html.indexOf('id="risky-list"')));
+    assert.match(list, /<td>Demo Bakery Ltd<\/td><td>info@demo-bakery\.example<\/td><td>owner\.bakery@aol\.com/);
+    assert.match(list, /Who has them on \(\d+\)/);
+  });
+
   test('the link builder makes the prefilled check link support pastes to a customer', async () => {
     let html = await (await admin.get('/admin?ip=%20192.0.2.2%20&ticket=T-42')).text();
     const m = html.match(/id="lb-url" type="text" readonly value="([^"]+)"/);
