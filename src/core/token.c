@@ -1,5 +1,9 @@
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "token.h"
 
@@ -69,4 +73,59 @@ enum perr token_derive(const char *secret, const char *label, char *out, size_t 
 	sodium_bin2base64(out, outlen, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof raw);
 	return PERR_OK;
+}
+
+/* HMAC-SHA256 of msg under key, URL-safe base64 without padding. */
+void token_hmac(const uint8_t key[TOKEN_KEY_BYTES], const char *msg, char out[TOKEN_HMAC_CHARS + 1])
+{
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_state st;
+	crypto_auth_hmacsha256_init(&st, key, TOKEN_KEY_BYTES);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)msg, strlen(msg));
+	crypto_auth_hmacsha256_final(&st, mac);
+	sodium_bin2base64(out, TOKEN_HMAC_CHARS + 1, mac, sizeof mac, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(&st, sizeof st);
+}
+
+/* Writes a new random secret to tmp (mode 0600) and links it to path;
+ * losing the race to another worker is fine. Returns PERR_OK or PERR_IO. */
+static enum perr secret_create(const char *path, const char *tmp)
+{
+	unsigned char raw[TOKEN_KEY_BYTES];
+	randombytes_buf(raw, sizeof raw);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return PERR_IO;
+	int ok = write(fd, raw, sizeof raw) == (ssize_t)sizeof raw && fsync(fd) == 0;
+	ok = close(fd) == 0 && ok;
+	sodium_memzero(raw, sizeof raw);
+	if (ok && link(tmp, path) != 0 && errno != EEXIST)
+		ok = 0;
+	unlink(tmp);
+	return ok ? PERR_OK : PERR_IO;
+}
+
+enum perr token_secret_load(const char *path, uint8_t key[TOKEN_KEY_BYTES])
+{
+	if (token_init() != PERR_OK)
+		return PERR_INTERNAL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		char tmp[4096];
+		if ((size_t)snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid()) >= sizeof tmp)
+			return PERR_IO;
+		enum perr rc = secret_create(path, tmp);
+		if (rc != PERR_OK)
+			return rc;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return PERR_IO;
+	unsigned char extra;
+	ssize_t n = read(fd, key, TOKEN_KEY_BYTES);
+	ssize_t more = n == TOKEN_KEY_BYTES ? read(fd, &extra, 1) : 0;
+	close(fd);
+	if (n < 0 || more < 0)
+		return PERR_IO;
+	return n == TOKEN_KEY_BYTES && more == 0 ? PERR_OK : PERR_INVALID;
 }

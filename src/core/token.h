@@ -14,6 +14,8 @@
 #define TOKEN_CHARS(nbytes) (((nbytes) * 4 + 2) / 3)   /* unpadded base64url length */
 #define TOKEN_SHA256_BYTES 32
 #define TOKEN_SHA256_HEX (2 * TOKEN_SHA256_BYTES + 1)  /* hex digest with its NUL */
+#define TOKEN_KEY_BYTES 32                 /* a server secret for token_hmac() */
+#define TOKEN_HMAC_CHARS TOKEN_CHARS(32)   /* 43: HMAC-SHA256 as base64url */
 
 /* Starts the library (idempotent, thread-safe). Returns PERR_OK, or
  * PERR_INTERNAL when libsodium will not start (no entropy source). */
@@ -35,6 +37,18 @@ enum perr token_derive(const char *secret, const char *label, char *out, size_t 
 /* n random bytes (libsodium's generator) into out. */
 void token_random_bytes(uint8_t *out, size_t n);
 void token_sha256_hex(const char *s, char out[TOKEN_SHA256_HEX]);
+
+/* HMAC-SHA256 of the NUL-terminated msg under key, as unpadded base64url
+ * (TOKEN_HMAC_CHARS characters and a NUL) in out. */
+void token_hmac(const uint8_t key[TOKEN_KEY_BYTES], const char *msg, char out[TOKEN_HMAC_CHARS + 1]);
+
+/* Loads the server secret kept in the file path (TOKEN_KEY_BYTES raw
+ * bytes, mode 0600), creating it with random bytes the first time; the
+ * file appears whole or not at all (written aside, then linked), so
+ * workers starting together agree on one secret. Returns PERR_OK, PERR_IO
+ * when the file cannot be made or read, PERR_INVALID when it has the wrong
+ * size, PERR_INTERNAL without an entropy source. */
+enum perr token_secret_load(const char *path, uint8_t key[TOKEN_KEY_BYTES]);
 
 /* 1 when the n bytes at a and b are equal, in time independent of where
  * they differ; 0 otherwise. */

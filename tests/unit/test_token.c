@@ -6,7 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "core/token.h"
@@ -117,6 +120,54 @@ static void test_equal_and_wipe(void **state)
 		assert_int_equal(secret[i], 0);
 }
 
+/* RFC 4231 cases 1 and 2: HMAC pads a short key with zeros, so the
+ * 20- and 4-byte keys are the same as these 32-byte ones. */
+static void test_hmac_vectors(void **state)
+{
+	(void)state;
+	static const struct { const char *key; size_t klen; const char *msg; const char *mac; } cases[] = {
+		{ "\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b", 20,
+		  "Hi There", "sDRMYdjbOFNcqK_OrwvxK4gdwgDJgz2nJuk3bC4yz_c" },
+		{ "Jefe", 4, "what do ya want for nothing?", "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint8_t key[TOKEN_KEY_BYTES] = { 0 };
+		memcpy(key, cases[i].key, cases[i].klen);
+		char out[TOKEN_HMAC_CHARS + 1];
+		token_hmac(key, cases[i].msg, out);
+		assert_string_equal(out, cases[i].mac);
+	}
+}
+
+/* The secret file is made once (0600, 32 bytes) and read back the same;
+ * a file of the wrong size is refused, a missing directory is PERR_IO. */
+static void test_secret_file(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/test_token.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[128], bad[128];
+	snprintf(path, sizeof path, "%s/key", dir);
+	snprintf(bad, sizeof bad, "%s/bad", dir);
+	uint8_t a[TOKEN_KEY_BYTES], b[TOKEN_KEY_BYTES];
+	assert_int_equal(token_secret_load(path, a), PERR_OK);
+	assert_int_equal(token_secret_load(path, b), PERR_OK);
+	assert_memory_equal(a, b, sizeof a);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(st.st_size, TOKEN_KEY_BYTES);
+	FILE *f = fopen(bad, "w");
+	assert_non_null(f);
+	fputs("short", f);
+	fclose(f);
+	assert_int_equal(token_secret_load(bad, b), PERR_INVALID);
+	assert_int_equal(token_secret_load("/nonexistent-dir/key", b), PERR_IO);
+	unlink(path);
+	unlink(bad);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -125,6 +176,8 @@ int main(void)
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_derive),
 		cmocka_unit_test(test_equal_and_wipe),
+		cmocka_unit_test(test_hmac_vectors),
+		cmocka_unit_test(test_secret_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
