@@ -4,7 +4,10 @@
 #ifndef PORTAL_APP_H
 #define PORTAL_APP_H
 
+#include <stdint.h>
+
 #include "core/config.h"
+#include "core/token.h"
 
 struct store;
 struct render;
@@ -26,6 +29,7 @@ struct app {
 	struct isp_catalogue *isp;           /* knowledge_isp.h: consumer providers */
 	struct explain_knowledge *explain;   /* explain.h: causes and verdict wording */
 	struct check_pool *checks;           /* check_pool.h: DNS halves of checks, off the request */
+	uint8_t csrf_key[TOKEN_KEY_BYTES];   /* signs anonymous CSRF tokens (db.path + ".csrf-key") */
 };
 
 #endif

@@ -1,8 +1,8 @@
 /* Front line, CGI-kit parsing and responses for one FastCGI request. */
 #include <ClearSilver.h>
 #include <fcgiapp.h>
-#include <errno.h>
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "http.h"
+#include "cookie_header.h"
 #include "core/log.h"
 #include "hdf/neo_error.h"
 
@@ -210,6 +211,26 @@ static int is_form_type(const char *ct)
 	return *rest == '\0' || *rest == ';';
 }
 
+/* 1 (and the error page told why, our own copies of the cookies cleared)
+ * when one of our cookies comes twice. A planted copy, set for a parent
+ * domain or another path, would otherwise decide which value counts. */
+static int refuse_repeated_cookies(struct request *req, const char *header)
+{
+	static const char *const ours[COOKIE__MAX] = { [COOKIE_SESSION] = "sid", [COOKIE_CSRF] = "csrf",
+						       [COOKIE_HOLDER] = "holder" };
+	int refused = 0;
+	for (int i = 0; i < COOKIE__MAX; i++) {
+		if (!cookie_repeated(header, ours[i]))
+			continue;
+		snprintf(req->set_cookie[i], COOKIE_LINE_MAX, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",
+			 ours[i]);
+		refused = 1;
+	}
+	if (refused)
+		req->refusal = "cookie";
+	return refused;
+}
+
 int http_frontline(struct request *req, struct app *app, void *fcgx)
 {
 	memset(req, 0, sizeof *req);
@@ -251,6 +272,8 @@ int http_frontline(struct request *req, struct app *app, void *fcgx)
 	const char *cookie = http_param(req, "HTTP_COOKIE");
 	if (cookie && strlen(cookie) > LIMIT_COOKIE_BYTES)
 		return 400;
+	if (cookie && refuse_repeated_cookies(req, cookie))
+		return 400;
 
 	if (req->method != HTTP_POST)
 		return 0;
@@ -285,6 +308,10 @@ int http_parse(struct request *req)
 	kit_request = req;
 	CGI *cgi = NULL;
 	NEOERR *err = cgi_init(&cgi, NULL);
+	/* cgi_init has parsed only the query string so far: a csrf there is
+	 * remembered, and refused, before the body adds its own */
+	if (err == STATUS_OK)
+		req->csrf_in_query = hdf_get_obj(cgi->hdf, "Query.csrf") != NULL;
 	if (err == STATUS_OK && req->method == HTTP_POST)
 		err = cgi_parse(cgi);
 	if (err != STATUS_OK) {
@@ -368,12 +395,15 @@ const char *http_status_text(int status)
 }
 
 /* Sent on every dynamic answer; nginx adds the same to static files. */
+/* Referrer-Policy same-origin: report links (/r/<token>) never reach the
+ * delisting sites they link to, and our own form posts keep a real Origin
+ * (no-referrer makes browsers send "Origin: null", which csrf_ok refuses). */
 static const char security_headers[] =
 	"Content-Security-Policy: default-src 'none'; script-src 'self'; style-src 'self'; "
 	"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'\r\n"
 	"X-Content-Type-Options: nosniff\r\n"
 	"X-Frame-Options: DENY\r\n"
-	"Referrer-Policy: no-referrer\r\n"
+	"Referrer-Policy: same-origin\r\n"
 	"Cross-Origin-Opener-Policy: same-origin\r\n"
 	"Cache-Control: no-store\r\n";
 
@@ -507,6 +537,8 @@ void http_send_error_with(struct request *req, int status, const char *extra)
 		view_set_int(v, "error.status", status);
 		view_set(v, "error.title", http_status_text(status));
 		view_set(v, "error.ref", req->ref);
+		if (req->refusal != NULL)
+			view_set(v, "error.reason", req->refusal);
 		render_page(req->app->render, PAGE_ERROR, v, &html, &len);
 		view_free(v);
 	}

@@ -29,6 +29,7 @@ struct viewer {
 	const char *customer;
 	int is_admin;
 	char csrf[64];                    /* the token for this visitor's forms */
+	char visitor[96];                 /* anonymous: the csrf cookie ("ID.MAC") the token is bound to */
 	int csrf_fresh;                   /* csrf was made for this request: no form carries it yet */
 	char csrf_cookie[COOKIE_LINE_MAX];   /* Set-Cookie for a fresh token, queued when first shown */
 };
@@ -61,6 +62,8 @@ struct request {
 	const char *args[ROUTE_MAX_ARGS];  /* path segments matched by '*' in the route */
 	char argbuf[LIMIT_PATH_BYTES + 1];
 	struct field_value fields[FIELD__MAX];
+	int csrf_in_query;                 /* the query string named csrf: never a valid token */
+	const char *refusal;               /* why the front line refused, for the error page ("cookie") */
 	struct session *session;           /* logged-in user, or NULL */
 	char *body;                        /* the raw body (bounded), owned */
 	size_t body_len, body_off;

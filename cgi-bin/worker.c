@@ -7,6 +7,7 @@
 #include "check_pool.h"
 #include "http.h"
 #include "core/log.h"
+#include "core/token.h"
 #include "modules.h"
 #include "render.h"
 #include "router.h"
@@ -39,6 +40,12 @@ int app_init(struct app *app, const char *conf_path)
 		log_event(LOG_ERROR, NULL, "cannot open database %s: %s", app->cfg.db_path, perr_str(rc));
 		return 1;
 	}
+	char keyfile[CONFIG_PATH_MAX + 16];
+	snprintf(keyfile, sizeof keyfile, "%s.csrf-key", app->cfg.db_path);
+	if ((rc = token_secret_load(keyfile, app->csrf_key)) != PERR_OK) {
+		log_event(LOG_ERROR, NULL, "cannot load the CSRF secret %s: %s", keyfile, perr_str(rc));
+		return 1;
+	}
 	char dir[CONFIG_PATH_MAX];
 	config_data_path(&app->cfg, "templates", dir, sizeof dir);
 	if ((rc = render_open(dir, &app->render)) != PERR_OK || fill_site(app) != 0) {
@@ -52,6 +59,7 @@ int app_init(struct app *app, const char *conf_path)
 
 void app_free(struct app *app)
 {
+	token_wipe(app->csrf_key, sizeof app->csrf_key);
 	modules_free(app);
 	render_close(app->render);
 	store_close(app->store);

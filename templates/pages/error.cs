@@ -11,6 +11,8 @@
   <p>Too many checks from your connection in a short time. Please wait a minute and try again.</p>
   <?cs elif:error.status == 403 ?>
   <p>This form has expired or was not sent from our site. Go back, reload the page and try again.</p>
+  <?cs elif:error.reason == "cookie" ?>
+  <p>Your browser sent one of this site's cookies twice, so we cannot tell which one is yours. We have cleared our copy: reload the page. If this page comes back, delete this site's cookies in your browser settings.</p>
   <?cs elif:error.status >= 500 ?>
   <p>Something went wrong on our side. It has been logged; please try again in a moment.</p>
   <?cs else ?>

@@ -3,7 +3,8 @@
 // forward switch with its audit line, and ownership on every route.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { startStack, Client, sqlite, bin, setCookies } from '../lib/stack.mjs';
 
@@ -48,7 +49,7 @@ describe('login and logout', () => {
     assert.match(html, /<form method="post" action="\/login"/);
     assert.match(html, /<input id="login" name="login" type="text" autocomplete="username"/);
     assert.match(html, /<input id="password" name="password" type="password" autocomplete="current-password"/);
-    assert.match(html, /name="csrf" value="[A-Za-z0-9_-]{43}"/);
+    assert.match(html, /name="csrf" value="\d{10}-[A-Za-z0-9_-]{43}"/, 'expiry and HMAC');
     assert.match(html, /<label for="login">/);
   });
 
@@ -235,6 +236,93 @@ describe('CSRF on every POST', () => {
     assert.equal(auditCount(), audits);
     assert.equal((await c.post('/logout', {})).status, 403);
     assert.equal((await c.get('/forwards')).status, 200, 'still logged in');
+  });
+});
+
+// Anonymous tokens (issue 15, M4): what a test can make with the server
+// secret, to prove the format and the expiry, not to bypass them.
+const csrfKey = () => readFileSync(`${stack.dbPath}.csrf-key`);
+const sign = (expiry, visitor) =>
+  `${expiry}-${createHmac('sha256', csrfKey()).update(`csrf:${expiry}:${visitor}`).digest('base64url')}`;
+
+describe('anonymous CSRF tokens an attacker cannot choose', () => {
+  test('a planted cookie with a matching field is refused on /login and /check', async () => {
+    const c = new Client(stack.base);
+    const planted = 'A'.repeat(43);
+    c.cookies.set('csrf', planted);
+    assert.equal((await c.post('/login', { ...DEMO, csrf: planted })).status, 403);
+    c.cookies.set('csrf', planted);
+    assert.equal((await c.post('/check', { ip: '192.0.2.1', csrf: planted })).status, 403);
+    // the server never signs for a cookie it did not issue: a new one comes back
+    const fresh = new Client(stack.base);
+    fresh.cookies.set('csrf', `${planted}.${'B'.repeat(43)}`);
+    await fresh.csrfFrom('/login');
+    assert.notEqual(fresh.cookies.get('csrf'), `${planted}.${'B'.repeat(43)}`);
+  });
+
+  test('the cookie is signed and the token is bound to it and expires', async () => {
+    const c = new Client(stack.base);
+    const token = await c.csrfFrom('/login');
+    const visitor = c.cookies.get('csrf');
+    const [id, mac] = visitor.split('.');
+    assert.equal(mac, createHmac('sha256', csrfKey()).update(`visitor:${id}`).digest('base64url'));
+    const expiry = Number(token.split('-')[0]);
+    const now = Math.floor(Date.now() / 1000);
+    assert.ok(expiry > now + 11 * 3600 && expiry <= now + 12 * 3600 + 5, 'valid for 12 hours');
+    assert.equal(token, sign(expiry, visitor), 'HMAC of expiry and cookie');
+    assert.equal((await c.post('/login', { ...DEMO, csrf: sign(now - 1, visitor) })).status, 403, 'expired');
+    assert.equal((await c.post('/login', { ...DEMO, csrf: sign(now + 13 * 3600, visitor) })).status, 403, 'beyond the lifetime');
+    assert.equal((await c.post('/login', { ...DEMO, csrf: `${expiry + 1}-${token.split('-').slice(1).join('-')}` })).status, 403, 'expiry changed');
+    assert.equal((await c.post('/login', { ...DEMO, csrf: sign(now + 60, visitor) })).status, 303, 'a live token made with the secret works');
+  });
+
+  test('a token in the query string is never accepted', async () => {
+    const c = new Client(stack.base);
+    const csrf = await c.csrfFrom('/login');
+    assert.equal((await c.post(`/login?csrf=${csrf}`, DEMO)).status, 403);
+    assert.equal((await c.post(`/login?csrf=${csrf}`, { ...DEMO, csrf })).status, 403, 'not even next to the body one');
+    assert.equal((await c.post('/login', { ...DEMO, csrf })).status, 303);
+  });
+
+  test('Origin, or Referer without it, must name this site', async () => {
+    const c = new Client(stack.base);
+    const csrf = await c.csrfFrom('/login');
+    const host = new URL(stack.base).host;
+    const post = (headers) => c.post('/login', { ...DEMO, csrf }, { headers });
+    assert.equal((await post({ origin: 'http://evil.example' })).status, 403);
+    assert.equal((await post({ origin: 'null' })).status, 403);
+    assert.equal((await post({ origin: `http://${host}.evil.example` })).status, 403);
+    assert.equal((await post({ origin: `http://${host.split(':')[0]}.evil.example` })).status, 403);
+    assert.equal((await post({ origin: `ftp://${host}` })).status, 403);
+    assert.equal((await post({ referer: 'http://evil.example/page' })).status, 403);
+    assert.equal((await post({ origin: `http://${host}` })).status, 303);
+    const { c: logged } = await login(DEMO);
+    const id = forwardId('jobs@demo-bakery.example', 'hiring.bakery@gmail.com');
+    const before = active(id);
+    const token = await formToken(logged);
+    const res = await logged.post(`/forwards/${id}/toggle`, { state: before ? 'off' : 'on', csrf: token },
+      { headers: { referer: 'http://evil.example/' } });
+    assert.equal(res.status, 403, 'logged-in forms too');
+    assert.equal(active(id), before);
+  });
+
+  test('duplicate cookies of ours: 400, a page that says why, our copy cleared', async () => {
+    const c = new Client(stack.base);
+    const csrf = await c.csrfFrom('/login');
+    const mine = c.cookies.get('csrf');
+    const res = await fetch(`${stack.base}/login`, {
+      method: 'POST', redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `csrf=${mine}; csrf=${mine}` },
+      body: new URLSearchParams({ ...DEMO, csrf }),
+    });
+    assert.equal(res.status, 400);
+    assert.match(await res.text(), /sent one of this site’s cookies twice|sent one of this site's cookies twice/);
+    assert.ok(setCookies(res).some((l) => /^csrf=; Path=\/; Max-Age=0/.test(l)), 'our copy is cleared');
+    for (const cookie of ['sid=a; x=1; sid=b', 'holder=a; %68older=b', 'csrf=a;csrf=b']) {
+      const r = await fetch(`${stack.base}/`, { headers: { cookie } });
+      assert.equal(r.status, 400, cookie);
+    }
+    assert.equal((await fetch(`${stack.base}/`, { headers: { cookie: 'a=1; a=2; csrf=x' } })).status, 200, 'other cookies may repeat');
   });
 });
 

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startStack, rawRequest, Client, ROOT } from '../lib/stack.mjs';
+import { startStack, rawRequest, Client, ROOT, csrfTokenFits } from '../lib/stack.mjs';
 
 let stack;
 before(async () => { stack = await startStack({ workers: 1 }); });
@@ -17,7 +17,7 @@ function assertSecurityHeaders(res) {
   assert.match(csp, /frame-ancestors 'none'/);
   assert.doesNotMatch(csp, /unsafe-inline/);
   assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
-  assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+  assert.equal(res.headers.get('referrer-policy'), 'same-origin', 'report links never leave the site; our forms keep their Origin');
 }
 
 test('home page has the check form with labels and a csrf field', async () => {
@@ -31,7 +31,7 @@ test('home page has the check form with labels and a csrf field', async () => {
   assert.match(html, /<textarea id="bounce" name="bounce"/);
   assert.match(html, /<label for="ip">/);
   assert.match(html, /<input id="ip" name="ip"/);
-  assert.match(html, /name="csrf" value="[A-Za-z0-9_-]{43}"/);
+  assert.match(html, /name="csrf" value="\d{10}-[A-Za-z0-9_-]{43}"/);
   assert.match(html, /Test Hosting/, 'company name from configuration');
   assert.match(html, /72 hours/);
   assert.doesNotMatch(html, /<script>/, 'no inline script');
@@ -176,9 +176,12 @@ test('HEAD answers headers only', async () => {
 test('anonymous visitors get a csrf cookie matching the form token', async () => {
   const c = new Client(stack.base);
   const token = await c.csrfFrom('/');
-  assert.equal(c.cookies.get('csrf'), token);
+  const cookie = c.cookies.get('csrf');
+  assert.match(cookie, /^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/, 'a signed visitor id');
+  assert.ok(csrfTokenFits(stack.dbPath, cookie, token), 'the form token is signed for the cookie');
   const again = await c.csrfFrom('/');
-  assert.equal(again, token, 'token is stable for a visitor');
+  assert.equal(c.cookies.get('csrf'), cookie, 'the cookie is stable for a visitor');
+  assert.ok(csrfTokenFits(stack.dbPath, cookie, again));
 });
 
 test('a request with very many headers is still served', async () => {

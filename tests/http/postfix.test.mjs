@@ -157,4 +157,7 @@ test('the database and its WAL and shared-memory files are private (0640 or tigh
     assert.ok(existsSync(f), `${f} exists`);
     assert.equal(statSync(f).mode & 0o777 & ~0o640, 0, `${f} is 0${(statSync(f).mode & 0o777).toString(8)}`);
   }
+  const key = `${stack.dbPath}.csrf-key`;
+  assert.equal(statSync(key).mode & 0o777, 0o600, 'the CSRF secret is for the workers only');
+  assert.equal(statSync(key).size, 32);
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
 import http from 'node:http';
+import { createHmac } from 'node:crypto';
 
 export const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 export const OUT = resolve(ROOT, process.env.OUT || '.');
@@ -204,6 +205,15 @@ export class Client {
     const m = html.match(/name="csrf" value="([^"]+)"/);
     return m ? m[1] : null;
   }
+}
+
+// 1 when token is the anonymous form token the portal signs for the csrf
+// cookie (docs/ARCHITECTURE.md, decision 5), checked with the stack's secret.
+export function csrfTokenFits(dbPath, cookie, token) {
+  const m = /^(\d+)-([A-Za-z0-9_-]{43})$/.exec(token || '');
+  if (!m || !cookie) return false;
+  const key = readFileSync(`${dbPath}.csrf-key`);
+  return createHmac('sha256', key).update(`csrf:${m[1]}:${cookie}`).digest('base64url') === m[2];
 }
 
 export function sqlite(dbPath, sql) {
