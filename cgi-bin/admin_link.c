@@ -46,6 +46,7 @@ void admin_link_build(char *buf, size_t len, const char *path, const struct admi
 	off = put_param(buf, len, off, "provider", l->provider);
 	off = put_param(buf, len, off, "code", l->code);
 	off = put_param(buf, len, off, "cause", l->cause);
+	off = put_param(buf, len, off, "ticket", l->ticket);
 	if (l->from_day >= 0) {
 		admin_day_text(l->from_day, day, sizeof day);
 		off = put_param(buf, len, off, "from", day);

@@ -11,7 +11,7 @@
 /* Filters of a submissions link; NULL = left out. Days are UTC day
  * numbers, inclusive; < 0 = left out. */
 struct admin_link {
-	const char *ip, *list, *provider, *code, *cause;
+	const char *ip, *list, *provider, *code, *cause, *ticket;
 	long long from_day, to_day;
 	long long page;                /* 0 = left out */
 };

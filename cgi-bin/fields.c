@@ -114,6 +114,14 @@ static const char *check_word(const char *v, size_t len)
 	return all_chars(v, "-_.", 1) ? NULL : "Use letters, digits, dots and dashes only.";
 }
 
+/* A list filter: a zone ("zen.spamhaus.org") or a list's name as the
+ * pages show it ("Cloudmark CSI", "Spamhaus ZEN (SBL+XBL+PBL)"). */
+static const char *check_list(const char *v, size_t len)
+{
+	(void)len;
+	return all_chars(v, "-_. ()+/", 1) ? NULL : "Use a list's name or zone: letters, digits, spaces, dots and dashes.";
+}
+
 static const char *check_login(const char *v, size_t len)
 {
 	(void)len;
@@ -179,7 +187,7 @@ static const struct field_spec specs[FIELD__MAX] = {
 	[FIELD_PASSWORD] = { "password", 256, check_text },
 	[FIELD_CSRF] = { "csrf", 64, check_token },
 	[FIELD_NEXT] = { "next", 256, check_local_path },
-	[FIELD_LIST] = { "list", 253, check_word },
+	[FIELD_LIST] = { "list", 253, check_list },
 	[FIELD_PROVIDER] = { "provider", 32, check_word },
 	[FIELD_FROM] = { "from", 10, check_date },
 	[FIELD_TO] = { "to", 10, check_date },

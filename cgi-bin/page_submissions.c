@@ -1,7 +1,8 @@
 /* GET /admin/submissions and GET /admin/submissions.csv: the submissions
- * behind the dashboard, filtered by ip, list, provider (+ code), cause and
- * a from/to date range (UTC days, both inclusive; the last 90 days when
- * neither is given), newest first.
+ * behind the dashboard, filtered by ip, list (zone or name), provider
+ * (+ code), cause, ticket and a from/to date range (UTC days, both
+ * inclusive; the last 90 days when neither is given, all time for a
+ * ticket), newest first.
  *
  * Admins only (404 for anyone else, before any filter is looked at). An
  * invalid filter answers 422 naming the filter, never echoing its value
@@ -43,7 +44,7 @@ struct filters {
 };
 
 static const enum field filter_fields[] = {
-	FIELD_IP, FIELD_LIST, FIELD_PROVIDER, FIELD_CODE, FIELD_CAUSE, FIELD_FROM, FIELD_TO, FIELD_PAGE,
+	FIELD_IP, FIELD_LIST, FIELD_PROVIDER, FIELD_CODE, FIELD_CAUSE, FIELD_TICKET, FIELD_FROM, FIELD_TO, FIELD_PAGE,
 };
 
 /* src into dst (n bytes), ASCII letters lowered. */
@@ -60,6 +61,31 @@ static int invalid(struct filters *fl, enum field f, const char *message)
 	fl->bad = f;
 	fl->message = message;
 	return 0;
+}
+
+/* The list filter as the submissions were counted: a catalogue list by
+ * its name ("Spamhaus ZEN") is its zone; a name a bounce gave ("Cloudmark
+ * CSI") is spelt as stored; else a zone, lower case, no final dot. A name
+ * with spaces that nothing ever named is kept (it matches nothing); any
+ * other value must be a zone. Returns 0 when it is none of these. */
+static int read_list(struct request *req, struct filters *fl, const char *typed)
+{
+	fl->f.list = fl->list;
+	const struct dnsbl_list *named = dnsbl_catalogue_find_name(req->app->catalogue, typed);
+	if (named != NULL) {
+		snprintf(fl->list, sizeof fl->list, "%s", named->zone);
+		return 1;
+	}
+	if (store_admin_list_key(req->app->store, typed, fl->list, sizeof fl->list) == PERR_OK)
+		return 1;
+	lower_copy(fl->list, sizeof fl->list, typed);
+	size_t n = strlen(fl->list);
+	if (n > 0 && fl->list[n - 1] == '.')
+		fl->list[n - 1] = '\0';
+	if (dnsbl_zone_valid(fl->list))
+		return 1;
+	snprintf(fl->list, sizeof fl->list, "%s", typed);
+	return strchr(typed, ' ') != NULL;
 }
 
 /* Validates and canonicalises every filter. Returns 1 when all are fine;
@@ -84,18 +110,8 @@ static int read_filters(struct request *req, struct filters *fl)
 		fl->f.ip = fl->ip;
 	}
 	fv = &req->fields[FIELD_LIST];
-	if (fv->state == FIELD_VALID) {
-		snprintf(fl->list, sizeof fl->list, "%s", fv->value);
-		for (char *p = fl->list; *p; p++)
-			if (*p >= 'A' && *p <= 'Z')
-				*p = (char)(*p - 'A' + 'a');
-		size_t n = strlen(fl->list);
-		if (n > 0 && fl->list[n - 1] == '.')
-			fl->list[n - 1] = '\0';
-		if (!dnsbl_zone_valid(fl->list))
-			return invalid(fl, FIELD_LIST, "Enter a list's zone name, like zen.spamhaus.org.");
-		fl->f.list = fl->list;
-	}
+	if (fv->state == FIELD_VALID && !read_list(req, fl, fv->value))
+		return invalid(fl, FIELD_LIST, "Enter a list's name or zone, like Spamhaus ZEN or zen.spamhaus.org.");
 	/* ids are lower case; people type "AOL" or "Selfreport" */
 	if (req->fields[FIELD_PROVIDER].state == FIELD_VALID) {
 		lower_copy(fl->provider, sizeof fl->provider, req->fields[FIELD_PROVIDER].value);
@@ -120,7 +136,10 @@ static int read_filters(struct request *req, struct filters *fl)
 		return invalid(fl, FIELD_TO, "The end date is before the start date.");
 	if (req->fields[FIELD_PAGE].state == FIELD_VALID)
 		fl->page = atoll(req->fields[FIELD_PAGE].value);
-	if (fl->from_day < 0 && fl->to_day < 0) {
+	if (req->fields[FIELD_TICKET].state == FIELD_VALID)
+		fl->f.ticket = req->fields[FIELD_TICKET].value;
+	/* a ticket is looked up over all time: support asks about old ones too */
+	if (fl->from_day < 0 && fl->to_day < 0 && fl->f.ticket == NULL) {
 		fl->to_day = (long long)time(NULL) / SECONDS_PER_DAY;
 		fl->from_day = fl->to_day - SUBMISSIONS_DEFAULT_DAYS + 1;
 	}
@@ -135,7 +154,8 @@ static void filters_link(const struct filters *fl, const char *path, long long p
 {
 	struct admin_link l = {
 		.ip = fl->f.ip, .list = fl->f.list, .provider = fl->f.provider, .code = fl->f.code,
-		.cause = fl->f.cause, .from_day = fl->from_day, .to_day = fl->to_day, .page = page,
+		.cause = fl->f.cause, .ticket = fl->f.ticket, .from_day = fl->from_day, .to_day = fl->to_day,
+		.page = page,
 	};
 	admin_link_build(buf, len, path, &l);
 }
@@ -185,6 +205,11 @@ static int add_row(void *ctx, const struct admin_submission *s)
 	SET("token", s->token);
 	SET("source", s->source);
 	SET("ticket", s->ticket);
+	if (s->ticket[0]) {
+		struct admin_link l = { .ticket = s->ticket, .from_day = -1, .to_day = -1 };
+		admin_link_build(href, sizeof href, "/admin/submissions", &l);
+		SET("ticket_href", href);
+	}
 	SET("ip", s->ip);
 	SETI("ours", s->ip_is_ours);
 	if (s->ip[0]) {

@@ -297,6 +297,19 @@ const struct dnsbl_list *dnsbl_catalogue_find(const struct dnsbl_catalogue *cat,
 	return NULL;
 }
 
+const struct dnsbl_list *dnsbl_catalogue_find_name(const struct dnsbl_catalogue *cat, const char *name)
+{
+	while (*name == ' ')
+		name++;
+	size_t len = strlen(name);
+	while (len > 0 && name[len - 1] == ' ')
+		len--;
+	for (size_t i = 0; i < cat->n && len > 0; i++)
+		if (strlen(cat->lists[i].name) == len && strncasecmp(cat->lists[i].name, name, len) == 0)
+			return &cat->lists[i];
+	return NULL;
+}
+
 int dnsbl_code_refused(const struct dnsbl_list *l, uint32_t code)
 {
 	if ((code >> 24) != 127)

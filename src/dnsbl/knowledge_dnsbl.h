@@ -92,6 +92,10 @@ void dnsbl_catalogue_free(struct dnsbl_catalogue *cat);
 /* The entry for zone (case-insensitive, trailing dot ignored) or NULL. */
 const struct dnsbl_list *dnsbl_catalogue_find(const struct dnsbl_catalogue *cat,
 					      const char *zone);
+/* The entry whose display name is name ("Cloudmark CSI"; case and spaces
+ * around it ignored) or NULL: what people type in a filter. */
+const struct dnsbl_list *dnsbl_catalogue_find_name(const struct dnsbl_catalogue *cat,
+						   const char *name);
 
 /* 1 when s is a syntactically valid DNS zone name for a list: 2..
  * DNSBL_ZONE_MAX-1 bytes, labels of 1-63 letters, digits or hyphens, not

@@ -1,7 +1,7 @@
 /* Aggregates and lists for the admin dashboard. Every query is a literal
  * in queries[] below (prepared once per connection by store_stmt), every
  * value bound. The submissions list picks the statement whose leading
- * condition has an index (list, ip, provider, cause, else time) and
+ * condition has an index (ticket, list, ip, provider, cause, else time) and
  * applies the other filters as "?N IS NULL OR column = ?N". */
 #include <stdio.h>
 #include <string.h>
@@ -11,14 +11,16 @@
 #include "core/time_span.h"
 
 /* Parameters of the submissions statements:
- *   ?1 ip  ?2 list  ?3 provider  ?4 code  ?5 cause  ?6 from  ?7 to  ?8 limit  ?9 offset */
+ *   ?1 ip  ?2 list  ?3 provider  ?4 code  ?5 cause  ?6 from  ?7 to  ?8 limit  ?9 offset
+ *   ?10 ticket */
 #define SUB_COLUMNS \
 	"SELECT r.id, r.created, r.token, r.source, r.ticket, r.ip, r.ip_is_ours, r.verdict, " \
 	"r.category, r.provider, r.provider_code, r.cause, r.listed, " \
 	"(SELECT group_concat(x.zone, ' ') FROM report_lists x WHERE x.report_id = r.id) "
 #define SUB_REST \
 	"AND (?1 IS NULL OR r.ip = ?1) AND (?3 IS NULL OR r.provider = ?3) " \
-	"AND (?4 IS NULL OR r.provider_code = ?4) AND (?5 IS NULL OR r.cause = ?5) "
+	"AND (?4 IS NULL OR r.provider_code = ?4) AND (?5 IS NULL OR r.cause = ?5) " \
+	"AND (?10 IS NULL OR r.ticket = ?10 COLLATE NOCASE) "
 #define SUB_LIST \
 	"AND (?2 IS NULL OR EXISTS (SELECT 1 FROM report_lists x " \
 	"WHERE x.report_id = r.id AND x.zone = ?2)) "
@@ -82,6 +84,13 @@ static const char *const queries[ADMIN_Q__MAX] = {
 		"r.provider_code = ?4 AND " SUB_RANGE SUB_REST SUB_LIST),
 	[ADMIN_Q_COUNT_CAUSE] = COUNT("FROM reports r WHERE r.cause = ?5 AND " SUB_RANGE
 		SUB_REST SUB_LIST),
+	[ADMIN_Q_ROWS_TICKET] = SUB_COLUMNS "FROM reports r WHERE r.ticket = ?10 COLLATE NOCASE AND "
+		SUB_RANGE SUB_REST SUB_LIST SUB_ORDER SUB_PAGE,
+	[ADMIN_Q_COUNT_TICKET] = COUNT("FROM reports r WHERE r.ticket = ?10 COLLATE NOCASE AND " SUB_RANGE
+		SUB_REST SUB_LIST),
+	/* the rollup's list keys are few (one per list and day): a scan of them
+	 * is cheap, report_lists would not be */
+	[ADMIN_Q_LIST_KEY] = "SELECT key FROM report_stats WHERE dim = 'list' AND key = ?1 COLLATE NOCASE LIMIT 1",
 	[ADMIN_Q_TURNED_OFF] =
 		"SELECT coalesce(a.forward_id, 0), coalesce(f.destination, ''), a.at, "
 		CUSTOMER_REPORT("") ", " CUSTOMER_REPORT(" AND +rp.cause = 'selfreport'") " "
@@ -283,6 +292,10 @@ static const char *dim_key(const struct admin_filter *f, enum admin_dim d, const
  * (by the rollup) leads with its index; the others are checked per row. */
 static enum perr pick(struct store *st, const struct admin_filter *f, int count, enum admin_query *q)
 {
+	if (f->ticket) {   /* a ticket has a handful of submissions: its index always leads */
+		*q = count ? ADMIN_Q_COUNT_TICKET : ADMIN_Q_ROWS_TICKET;
+		return PERR_OK;
+	}
 	enum admin_dim dims[ADMIN_DIM__MAX], best = ADMIN_DIM__MAX;
 	int n = filter_dims(f, dims);
 	long long fewest = -1;
@@ -323,6 +336,7 @@ static void bind_filter(sqlite3_stmt *s, const struct admin_filter *f)
 	store_bind_text(s, 5, f->cause);
 	sqlite3_bind_int64(s, 6, f->from);
 	sqlite3_bind_int64(s, 7, f->to);
+	store_bind_text(s, 10, f->ticket);
 }
 
 enum perr store_admin_submissions(struct store *st, const struct admin_filter *f,
@@ -366,13 +380,28 @@ enum perr store_admin_submissions(struct store *st, const struct admin_filter *f
 	return rc;
 }
 
+enum perr store_admin_list_key(struct store *st, const char *typed, char *out, size_t outlen)
+{
+	sqlite3_stmt *s = query(st, ADMIN_Q_LIST_KEY);
+	if (s == NULL)
+		return PERR_DB;
+	store_bind_text(s, 1, typed);
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		store_col_text(s, 0, out, outlen);
+	sqlite3_reset(s);
+	if (step == SQLITE_ROW)
+		return PERR_OK;
+	return step == SQLITE_DONE ? PERR_NOT_FOUND : store_fail(st, "admin list key");
+}
+
 enum perr store_admin_count(struct store *st, const struct admin_filter *f, long long cap,
 			    long long *n)
 {
 	*n = 0;
 	enum admin_dim dims[ADMIN_DIM__MAX];
 	int nd = filter_dims(f, dims);
-	if (whole_days(f) && nd <= 1 && (f->code == NULL || f->provider != NULL)) {
+	if (whole_days(f) && nd <= 1 && (f->code == NULL || f->provider != NULL) && f->ticket == NULL) {
 		const char *sub = NULL, *key = nd ? dim_key(f, dims[0], &sub) : NULL;
 		return store_admin_key_count(st, nd ? dims[0] : ADMIN_DIM__MAX, key, sub, f->from, f->to, n);
 	}

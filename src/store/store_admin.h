@@ -71,6 +71,7 @@ struct admin_filter {
 	const char *provider;
 	const char *code;              /* provider code */
 	const char *cause;
+	const char *ticket;            /* support ticket, any case; leads the query when given */
 	long long from, to;
 };
 
@@ -99,8 +100,13 @@ enum perr store_admin_submissions(struct store *st, const struct admin_filter *f
 
 /* How many submissions match f, counting at most cap (*n = cap then means
  * "cap or more"). With at most one of ip, list, provider (+ code), cause
- * and a range of whole UTC days, the count is exact whatever its size:
- * it comes from the rollup. */
+ * and a range of whole UTC days (and no ticket), the count is exact
+ * whatever its size: it comes from the rollup. */
+/* The list key submissions were counted under that equals typed ignoring
+ * case ("cloudmark csi" -> "Cloudmark CSI", a name a bounce gave), into
+ * out. PERR_NOT_FOUND when no submission ever named such a list. */
+enum perr store_admin_list_key(struct store *st, const char *typed, char *out, size_t outlen);
+
 enum perr store_admin_count(struct store *st, const struct admin_filter *f, long long cap,
 			    long long *n);
 
@@ -149,6 +155,9 @@ enum admin_query {
 	ADMIN_Q_COUNT_PROVIDER,
 	ADMIN_Q_COUNT_PROVIDER_CODE,
 	ADMIN_Q_COUNT_CAUSE,
+	ADMIN_Q_ROWS_TICKET,
+	ADMIN_Q_LIST_KEY,
+	ADMIN_Q_COUNT_TICKET,
 	ADMIN_Q_TURNED_OFF,
 	ADMIN_Q_KEY_COUNT,
 	ADMIN_Q_KEY_COUNT_SUB,

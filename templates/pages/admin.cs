@@ -190,6 +190,13 @@
   <?cs /if ?>
 </section>
 </div>
+<section class="card ticket-search" aria-labelledby="ticket-search">
+  <h2 id="ticket-search">Find a ticket</h2>
+  <form method="get" action="/admin/submissions" class="inline">
+    <label for="ts-ticket">Ticket</label> <input id="ts-ticket" name="ticket" type="text" autocomplete="off" placeholder="HD-48213">
+    <button type="submit" class="button small">Show its submissions</button>
+  </form>
+</section>
 <section class="card link-builder" aria-labelledby="link-builder">
   <h2 id="link-builder">Link for a customer</h2>
   <p>A link that checks an address for the customer and keeps your ticket number with the report.</p>

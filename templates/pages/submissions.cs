@@ -15,7 +15,8 @@
 <form method="get" action="/admin/submissions" class="card filters">
   <div class="filter-grid">
     <?cs call:filter_input("ip", "Sending IP", "203.0.113.25") ?>
-    <?cs call:filter_input("list", "List", "zen.spamhaus.org") ?>
+    <?cs call:filter_input("ticket", "Ticket", "HD-48213") ?>
+    <?cs call:filter_input("list", "List", "Spamhaus ZEN or zen.spamhaus.org") ?>
     <?cs call:filter_input("provider", "Provider", "aol") ?>
     <?cs call:filter_input("code", "Provider code", "RTR:BB") ?>
     <?cs call:filter_input("cause", "Cause", "selfreport") ?>
@@ -34,7 +35,7 @@
   <tbody>
   <?cs each:r = subs.rows ?>
   <tr data-token="<?cs var:r.token ?>">
-    <td><?cs var:r.when ?><?cs if:r.ticket ?><br><span class="muted small">ticket <?cs var:r.ticket ?></span><?cs /if ?></td>
+    <td><?cs var:r.when ?><?cs if:r.ticket ?><br><span class="muted small">ticket <a href="<?cs var:r.ticket_href ?>"><?cs var:r.ticket ?></a></span><?cs /if ?></td>
     <td><?cs if:r.ip_href ?><a href="<?cs var:r.ip_href ?>" class="mono"><?cs var:r.ip ?></a><?cs if:r.ours ?> <span class="badge info">ours</span><?cs /if ?><?cs else ?><span class="muted">-</span><?cs /if ?></td>
     <td><span class="badge <?cs if:r.verdict == "blacklist" || r.verdict == "listed" ?>bad<?cs elif:r.verdict == "not_blacklist" || r.verdict == "clean" ?>ok<?cs else ?>warn<?cs /if ?>" title="<?cs var:r.verdict ?>"><?cs var:r.verdict_label ?></span></td>
     <td><?cs var:r.provider ?><?cs if:r.code ?> <code><?cs var:r.code ?></code><?cs /if ?></td>

@@ -24,6 +24,12 @@ let admin;
 const now = Math.floor(Date.now() / 1000);
 const today = Math.floor(now / 86400);
 const dayText = (d) => new Date(d * 86400000).toISOString().slice(0, 10);
+// The total the submissions page states for a query string.
+async function count2(qs) {
+  const html = await (await admin.get(`/admin/submissions?${qs}`)).text();
+  const m = html.match(/of <strong id="total">(\d+)<\/strong>/);
+  return m ? Number(m[1]) : 0;
+}
 
 before(async () => {
   stack = await startStack({ workers: 2, conf: { 'site.outgoing_ips': OURS.join(', ') } });
@@ -222,6 +228,14 @@ describe('submissions list', () => {
     assert.equal(one.n, 1);
     assert.match(one.html, new RegExp(`<a href="/r/${base}" class="report-link">Open</a>`));
     assert.equal((await count('list=B.BarracudaCentral.org.')).n, 1, 'zone names are canonicalised');
+    assert.equal((await count('list=Barracuda%20Reputation%20Block%20List&ip=198.18.0.7')).n, 1, 'a list by its name');
+    assert.equal((await count('list=%20barracuda%20reputation%20block%20list%20&ip=198.18.0.7')).n, 1, 'any case, spaces around');
+    report({ ago: 50, ip: '198.18.0.8', lists: ['Cloudmark CSI'] });
+    assert.equal((await count('list=cloudmark%20csi')).n, 1, 'a name a bounce gave, any case');
+    assert.equal((await count('list=Cloudmark+CSI')).n, 1);
+    const none = await admin.get('/admin/submissions?list=No%20Such%20List');
+    assert.equal(none.status, 200, 'a name nothing named: no rows, not an error');
+    assert.match(await none.text(), /No submissions match/);
     assert.equal((await count('provider=comcast')).n, 2);
     assert.equal((await count('provider=Comcast')).n, 2, 'filters ignore case');
     assert.equal((await count('cause=SelfReport&ip=198.18.0.7')).n, 1, 'filters ignore case');
@@ -233,6 +247,26 @@ describe('submissions list', () => {
     assert.doesNotMatch(self.html, /<td>selfreport<\/td>/);
     assert.equal((await count(`ip=198.18.0.7&from=${dayText(today + 1)}`)).n, 0);
     assert.equal((await count(`ip=198.18.0.7&from=${dayText(today - 1)}&to=${dayText(today)}`)).n, 2);
+  });
+
+  test('support finds a ticket, any case, over all time; its link is in the row and on the dashboard', async () => {
+    const old = report({ ago: 200 * 86400, ip: '198.18.0.9', ticket: 'HD-70001' });
+    const recent = report({ ago: 60, ip: '198.18.0.9', ticket: 'HD-70001' });
+    report({ ago: 60, ip: '198.18.0.9', ticket: 'HD-70002' });
+    const res = await admin.get('/admin/submissions?ticket=hd-70001');
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    assert.match(html, /of <strong id="total">2<\/strong>/, 'both, the one from 200 days ago too');
+    assert.ok(html.indexOf(recent) >= 0 && html.indexOf(old) > html.indexOf(recent), 'newest first');
+    assert.match(html, /ticket <a href="\/admin\/submissions\?ticket=HD-70001">HD-70001<\/a>/);
+    assert.match(html, /name="ticket" type="text" autocomplete="off" placeholder="[^"]*" value="hd-70001"/);
+    assert.equal((await count2('ticket=HD-70001&ip=198.18.0.9')), 2);
+    assert.equal((await count2('ticket=HD-70001&from=' + dayText(today - 1))), 1, 'dates still narrow it');
+    const csv = await (await admin.get('/admin/submissions.csv?ticket=HD-70002')).text();
+    assert.equal(csv.trim().split('\n').length, 2, 'header and one row');
+    assert.equal((await admin.get('/admin/submissions?ticket=a%20b')).status, 422);
+    const dash = await (await admin.get('/admin')).text();
+    assert.match(dash, /<form method="get" action="\/admin\/submissions" class="inline">\s*<label for="ts-ticket">Ticket<\/label>/);
   });
 
   test('pages of 50, newest first', async () => {
