@@ -91,7 +91,7 @@ static const char *check_text(const char *v, size_t len)
 static const char *check_ip(const char *v, size_t len)
 {
 	(void)len;
-	return field_is_ip(v) ? NULL : "Enter an IPv4 address like 203.0.113.25 or an IPv6 address.";
+	return field_is_ip(v) ? NULL : "Enter an IPv4 address like 203.0.113.25, an IPv6 address, or a mail server's name.";
 }
 
 static int all_chars(const char *v, const char *allowed_extra, int alnum)

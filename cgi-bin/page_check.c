@@ -1,11 +1,14 @@
 /* POST /check (the form), GET /check?ip=&ticket= (the link support staff
  * paste into tickets), GET /api/v1/check?ip= (JSON). Each runs a check,
- * stores it as a report and sends the visitor to it. */
+ * stores it as a report and sends the visitor to it. The form and the
+ * link also take a server's name in the IP field (check_host.c); the API
+ * keeps its contract: ip is an address. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "app.h"
+#include "check_host.h"
 #include "check_web.h"
 #include "csrf.h"
 #include "http.h"
@@ -56,6 +59,50 @@ static void form_again(struct request *req, const char *general)
 	view_free(v);
 }
 
+/* A name with several addresses: the home page asks which one sends the
+ * mail, one button per address (each a normal check of that address). */
+static void host_choice(struct request *req, const struct host_answer *host)
+{
+	struct view *v = view_new();
+	if (v == NULL) {
+		http_send_error(req, 500);
+		return;
+	}
+	http_view_common(req, v);
+	view_set(v, "page.title", "Which address? Check a bounce");
+	view_set(v, "page.nav", "home");
+	view_set(v, "form.ip", host->name);
+	view_set(v, "host.name", host->name);
+	const struct field_value *t = &req->fields[FIELD_TICKET];
+	if (t->state == FIELD_VALID)
+		view_set(v, "host.ticket", t->value);
+	for (size_t i = 0; i < host->n; i++) {
+		char key[32];
+		snprintf(key, sizeof key, "host.addrs.%zu", i);
+		view_set(v, key, host->addrs[i]);
+	}
+	view_set_int(v, "host.count", (long long)host->n);
+	http_send_page(req, 200, PAGE_HOME, v);
+	view_free(v);
+}
+
+/* Resolves a host name typed in the IP field. Returns the address to
+ * check (in host), or NULL when the page has been answered (the form
+ * again with the reason, or the choice of addresses). */
+static const char *resolve_typed_host(struct request *req, struct host_answer *host)
+{
+	enum host_outcome o = check_host_resolve(req, host);
+	if (o == HOST_ONE)
+		return host->addrs[0];
+	if (o == HOST_MANY)
+		host_choice(req, host);
+	else {
+		check_host_refuse(req, o);
+		form_again(req, NULL);
+	}
+	return NULL;
+}
+
 static void too_many(struct request *req, int retry_after, int json)
 {
 	char hdr[64];
@@ -97,7 +144,9 @@ void page_check_post(struct request *req)
 	}
 	const struct field_value *bounce = &req->fields[FIELD_BOUNCE], *ip = &req->fields[FIELD_IP],
 				 *ticket = &req->fields[FIELD_TICKET];
-	if (bounce->state == FIELD_INVALID || ip->state == FIELD_INVALID || ticket->state == FIELD_INVALID) {
+	int by_name = check_host_wanted(req);
+	if (bounce->state == FIELD_INVALID || (ip->state == FIELD_INVALID && !by_name) ||
+	    ticket->state == FIELD_INVALID) {
 		form_again(req, NULL);
 		return;
 	}
@@ -110,10 +159,15 @@ void page_check_post(struct request *req)
 		too_many(req, wait, 0);
 		return;
 	}
+	struct host_answer host;
+	const char *addr = ip->state == FIELD_VALID ? ip->value : NULL;
+	if (by_name && (addr = resolve_typed_host(req, &host)) == NULL)
+		return;
 	struct check_input in = {
 		.bounce = bounce->state == FIELD_VALID ? bounce->value : NULL,
 		.bounce_len = bounce->state == FIELD_VALID ? strlen(bounce->value) : 0,
-		.ip = ip->state == FIELD_VALID ? ip->value : NULL,
+		.ip = addr,
+		.host = by_name ? host.name : NULL,
 		.ticket = ticket->state == FIELD_VALID ? ticket->value : NULL,
 		.source = bounce->state == FIELD_VALID ? "bounce" : "ip",
 	};
@@ -140,19 +194,26 @@ static int reuse_link_report(struct request *req, const char *ip, const char *ti
 void page_check_get(struct request *req)
 {
 	const struct field_value *ip = &req->fields[FIELD_IP], *ticket = &req->fields[FIELD_TICKET];
-	if (ip->state != FIELD_VALID || ticket->state == FIELD_INVALID) {
+	int by_name = check_host_wanted(req);
+	if ((ip->state != FIELD_VALID && !by_name) || ticket->state == FIELD_INVALID) {
 		form_again(req, ip->state == FIELD_ABSENT ? "This link has no IP address to check: enter one below." : NULL);
 		return;
 	}
-	if (reuse_link_report(req, ip->value, ticket->state == FIELD_VALID ? ticket->value : NULL))
+	if (!by_name && reuse_link_report(req, ip->value, ticket->state == FIELD_VALID ? ticket->value : NULL))
 		return;
 	int wait = check_web_rate_limited(req);
 	if (wait > 0) {
 		too_many(req, wait, 0);
 		return;
 	}
+	struct host_answer host;
+	const char *addr = by_name ? NULL : ip->value;
+	if (by_name && ((addr = resolve_typed_host(req, &host)) == NULL ||
+			reuse_link_report(req, addr, ticket->state == FIELD_VALID ? ticket->value : NULL)))
+		return;
 	struct check_input in = {
-		.ip = ip->value,
+		.ip = addr,
+		.host = by_name ? host.name : NULL,
 		.ticket = ticket->state == FIELD_VALID ? ticket->value : NULL,
 		.source = "link",
 	};

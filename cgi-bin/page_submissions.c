@@ -29,7 +29,8 @@
 
 #define SUBMISSIONS_PER_PAGE 50
 #define SUBMISSIONS_COUNT_CAP 10000     /* counts of filter combinations stop here */
-#define SUBMISSIONS_DEFAULT_DAYS 90     /* the range when neither from nor to is given */
+#define SUBMISSIONS_DEFAULT_DAYS 90
+#define IP_FILTER_MESSAGE "Enter an IPv4 address like 203.0.113.25 or an IPv6 address."     /* the range when neither from nor to is given */
 #define CSV_FLUSH_BYTES (64 * 1024)
 
 struct filters {
@@ -98,15 +99,15 @@ static int read_filters(struct request *req, struct filters *fl)
 	fl->page = 1;
 	for (size_t i = 0; i < sizeof filter_fields / sizeof filter_fields[0]; i++) {
 		const struct field_value *fv = &req->fields[filter_fields[i]];
-		if (fv->state == FIELD_INVALID)
-			return invalid(fl, filter_fields[i], fv->message);
+		if (fv->state == FIELD_INVALID)   /* the filter takes addresses only, not server names */
+			return invalid(fl, filter_fields[i], filter_fields[i] == FIELD_IP ? IP_FILTER_MESSAGE : fv->message);
 	}
 	const struct field_value *fv = &req->fields[FIELD_IP];
 	if (fv->state == FIELD_VALID) {
 		struct ipaddr a;
 		if (ipaddr_parse(fv->value, strlen(fv->value), &a, NULL) != PERR_OK ||
 		    ipaddr_format(&a, fl->ip, sizeof fl->ip) == 0)
-			return invalid(fl, FIELD_IP, "Enter an IPv4 address like 203.0.113.25 or an IPv6 address.");
+			return invalid(fl, FIELD_IP, IP_FILTER_MESSAGE);
 		fl->f.ip = fl->ip;
 	}
 	fv = &req->fields[FIELD_LIST];

@@ -303,6 +303,7 @@ enum perr report_view_fill(struct request *req, const struct report_stored *r, j
 		view_set(v, "report.is_problem", "1");
 	view_set(v, "report.input", jstr(doc, "input"));
 	view_set(v, "report.ip", *jstr(doc, "ip") ? jstr(doc, "ip") : NULL);
+	view_set(v, "report.host", *jstr(doc, "host") ? jstr(doc, "host") : NULL);
 	view_set(v, "report.ip_is_ours", json_is_true(json_object_get(doc, "ip_is_ours")) ? "1" : NULL);
 	view_set(v, "report.note", *jstr(doc, "note") ? jstr(doc, "note") : NULL);
 	view_set(v, "report.category", jstr(doc, "category"));

@@ -232,6 +232,10 @@ enum perr check_prepare(const struct check_env *env, const struct check_input *i
 	if (a)
 		snprintf(ip, CHECK_IP_MAX, "%s", a);
 	json_object_set_new(*doc, "input", json_string(input && !strcmp(input, "bounce") ? "bounce" : "ip"));
+	/* a re-check keeps the name the address came from */
+	const char *host = in->analysis ? jstr(in->analysis, "host") : in->host;
+	if (host)
+		json_object_set_new(*doc, "host", json_string(host));
 	return PERR_OK;
 }
 

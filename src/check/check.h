@@ -36,6 +36,7 @@ struct check_input {
 	const char *bounce;        /* pasted bounce, or NULL */
 	size_t bounce_len;
 	const char *ip;            /* validated IP the customer typed, or NULL */
+	const char *host;          /* the server name typed that resolved to ip, or NULL */
 	const char *ticket;        /* validated ticket reference, or NULL */
 	const char *source;        /* bounce | ip | link | recheck | api */
 	json_t *analysis;          /* re-check: the earlier report (analysis reused), or NULL */

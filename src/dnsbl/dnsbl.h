@@ -167,6 +167,17 @@ enum perr dnsbl_check_many(struct dnsbl_checker *chk, const char *const *ips, si
 
 void dnsbl_report_free(struct dnsbl_report *r);
 
+#define DNSBL_HOST_ADDRS_MAX 8   /* addresses of one host name kept */
+
+/* The addresses of a host name a customer typed ("mail.example.com"):
+ * its A and AAAA records through the checker's resolver (dns.servers),
+ * within the checker's deadline; canonical text into addrs (up to max).
+ * Returns PERR_OK with *n >= 1, PERR_NOT_FOUND when the name has none,
+ * PERR_DNS when the resolver failed or was silent, PERR_INVALID for text
+ * that is not a host name (nothing is sent). */
+enum perr dnsbl_resolve_host(struct dnsbl_checker *chk, const char *name, char addrs[][IPADDR_STR_LEN],
+			     size_t max, size_t *n);
+
 /* Runs the RFC 5782 test points of every configured list (IPv4, and IPv6
  * where the list has it), all at once within the deadline, and records
  * the outcome. Lists that did not answer in time keep their old health.

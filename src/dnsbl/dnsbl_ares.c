@@ -13,6 +13,7 @@
  * moves the first server to the end, so the next checks ask a live one
  * first. */
 #include <ares.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 #define DNS_CLASS_IN 1
 #define DNS_TYPE_A 1
 #define DNS_TYPE_TXT 16
+#define DNS_TYPE_AAAA 28
 
 struct dnsbl_net {
 	ares_channel ch;
@@ -306,4 +308,81 @@ void dnsbl_wait(struct batch *b, int64_t deadline)
 	if (b->pending > 0)
 		dnsbl_cancel(b);
 	learn_servers(b);
+}
+
+/* One address lookup (A and AAAA of one name) in flight. */
+struct host_lookup {
+	struct ipaddr *out;
+	size_t max, n;
+	int pending;
+	int found, failed;          /* an answer with addresses / a failure other than "no such name" */
+};
+
+static void add_addr(struct host_lookup *h, int family, const void *raw)
+{
+	if (h->n >= h->max)
+		return;
+	struct ipaddr *a = &h->out[h->n];
+	memset(a, 0, sizeof *a);
+	a->family = family == AF_INET ? 4 : 6;
+	memcpy(a->b, raw, family == AF_INET ? 4 : 16);
+	for (size_t i = 0; i < h->n; i++)
+		if (!memcmp(&h->out[i], a, sizeof *a))
+			return;
+	h->n++;
+}
+
+static void on_host_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+	struct host_lookup *h = arg;
+	(void)timeouts;
+	h->pending--;
+	if (status == ARES_ENOTFOUND || status == ARES_ENODATA)
+		return;
+	if (status != ARES_SUCCESS || abuf == NULL) {
+		h->failed = 1;
+		return;
+	}
+	/* the answer says which type it is: try A, then AAAA (both follow CNAMEs) */
+	struct ares_addrttl v4[DNSBL_HOST_ADDRS_MAX];
+	struct ares_addr6ttl v6[DNSBL_HOST_ADDRS_MAX];
+	int n4 = DNSBL_HOST_ADDRS_MAX, n6 = DNSBL_HOST_ADDRS_MAX;
+	if (ares_parse_a_reply(abuf, alen, NULL, v4, &n4) == ARES_SUCCESS) {
+		for (int i = 0; i < n4; i++)
+			add_addr(h, AF_INET, &v4[i].ipaddr);
+		h->found |= n4 > 0;
+	} else if (ares_parse_aaaa_reply(abuf, alen, NULL, v6, &n6) == ARES_SUCCESS) {
+		for (int i = 0; i < n6; i++)
+			add_addr(h, AF_INET6, &v6[i].ip6addr);
+		h->found |= n6 > 0;
+	}
+}
+
+enum perr dnsbl_net_resolve(struct dnsbl_net *net, const char *name, unsigned timeout_ms, struct ipaddr *out,
+			    size_t max, size_t *n)
+{
+	struct host_lookup h = { .out = out, .max = max };
+	*n = 0;
+	h.pending = 2;
+	ares_query(net->ch, name, DNS_CLASS_IN, DNS_TYPE_A, on_host_answer, &h);
+	ares_query(net->ch, name, DNS_CLASS_IN, DNS_TYPE_AAAA, on_host_answer, &h);
+	int64_t deadline = dnsbl_mono_ms() + timeout_ms;
+	while (h.pending > 0) {
+		int64_t left = deadline - dnsbl_mono_ms();
+		if (left <= 0)
+			break;
+		struct timeval maxtv = { (time_t)(left / 1000), (suseconds_t)((left % 1000) * 1000) };
+		struct timeval tv, *tvp = ares_timeout(net->ch, &maxtv, &tv);
+		int ms = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
+		if (poll_once(net, ms < 0 ? 0 : ms) != 0)
+			break;
+	}
+	if (h.pending > 0) {
+		h.failed = 1;
+		ares_cancel(net->ch);   /* its callbacks run now, while h is alive */
+	}
+	*n = h.n;
+	if (h.n > 0)
+		return PERR_OK;
+	return h.failed ? PERR_DNS : PERR_NOT_FOUND;
 }

@@ -14,8 +14,8 @@
   </div>
   <p class="or"><span>or</span></p>
   <div class="field<?cs if:form.errors.ip ?> has-error<?cs /if ?>">
-    <label for="ip">Check a mail server's IP address</label>
-    <input id="ip" name="ip" type="text" inputmode="text" autocomplete="off" placeholder="e.g. 203.0.113.25" value="<?cs var:form.ip ?>"<?cs if:form.errors.ip ?> aria-invalid="true"<?cs if:!form.errors.bounce ?> autofocus<?cs /if ?><?cs /if ?>>
+    <label for="ip">Check a mail server's IP address or name</label>
+    <input id="ip" name="ip" type="text" inputmode="text" autocomplete="off" placeholder="e.g. 203.0.113.25 or mail.example.com" value="<?cs var:form.ip ?>"<?cs if:form.errors.ip ?> aria-invalid="true"<?cs if:!form.errors.bounce ?> autofocus<?cs /if ?><?cs /if ?>>
     <?cs call:field_error(form.errors.ip) ?>
   </div>
   <?cs call:field_error(form.error) ?>

@@ -10,6 +10,20 @@
   </ul>
 </div>
 <?cs /if ?>
+<?cs if:host.count > 0 ?>
+<section class="notice info host-choice" aria-labelledby="host-choice">
+  <p id="host-choice"><strong><code><?cs var:host.name ?></code> has <?cs var:host.count ?> addresses.</strong></p>
+  <p>Mail leaves from one of them. The bounce usually names it (look for an address in square brackets); if it does not, check each.</p>
+  <ul class="host-addrs">
+    <?cs each:a = host.addrs ?><li><form method="post" action="/check" class="inline">
+      <input type="hidden" name="csrf" value="<?cs var:page.csrf ?>">
+      <input type="hidden" name="ip" value="<?cs var:a ?>">
+      <?cs if:host.ticket ?><input type="hidden" name="ticket" value="<?cs var:host.ticket ?>"><?cs /if ?>
+      <button type="submit" class="button small" aria-label="Check <?cs var:a ?>">Check <span class="mono"><?cs var:a ?></span></button>
+    </form></li><?cs /each ?>
+  </ul>
+</section>
+<?cs /if ?>
 <?cs each:i = incident ?>
 <p class="notice known incident">Known problem: our mail server <code><?cs var:i.ip ?></code> is listed on <?cs var:i.lists ?> since <?cs var:i.since ?>. We are handling it; you do not need to report it. <a href="/check?ip=<?cs var:url_escape(i.ip) ?>">What this means for your mail</a></p>
 <?cs /each ?>

@@ -152,7 +152,7 @@
       <?cs if:report.provider_code ?><dt>Provider code</dt><dd><code><?cs var:report.provider_code ?></code><?cs if:report.provider_code_meaning ?>: <?cs var:report.provider_code_meaning ?><?cs /if ?></dd><?cs /if ?>
       <?cs if:subcount(report.lists) > 0 ?><dt>Block list named</dt><dd><?cs each:l = report.lists ?><?cs var:l ?><?cs if:!last(l) ?>, <?cs /if ?><?cs /each ?></dd><?cs /if ?>
       <?cs if:report.recipient ?><dt>Recipient</dt><dd><?cs var:report.recipient ?></dd><?cs elif:report.recipient_hidden ?><dt>Recipient</dt><dd class="muted">shown only to the person who made this report</dd><?cs /if ?>
-      <dt>Sending server</dt><dd><?cs if:report.ip ?><code><?cs var:report.ip ?></code> — <?cs if:report.ip_is_ours ?>one of our outgoing mail servers<?cs else ?>not one of our mail servers (your own connection, or another provider's server)<?cs /if ?><?cs else ?>not named in the bounce<?cs /if ?></dd>
+      <dt>Sending server</dt><dd><?cs if:report.ip ?><code><?cs var:report.ip ?></code><?cs if:report.host ?> (the address of <code><?cs var:report.host ?></code>)<?cs /if ?> — <?cs if:report.ip_is_ours ?>one of our outgoing mail servers<?cs else ?>not one of our mail servers (your own connection, or another provider's server)<?cs /if ?><?cs else ?>not named in the bounce<?cs /if ?></dd>
     </dl>
     <?cs if:report.diagnostic ?><p class="label">The refusal<?cs if:!report.holder ?>, with mail addresses removed<?cs else ?>, word for word<?cs /if ?>:</p><pre class="diagnostic"><?cs var:report.diagnostic ?></pre><?cs /if ?>
   </div>
@@ -160,7 +160,7 @@
 <?cs /if ?>
 
 <section aria-labelledby="status">
-  <h2 id="status">Live status of <?cs if:report.ip ?><?cs var:report.ip ?><?cs else ?>the server<?cs /if ?></h2>
+  <h2 id="status">Live status of <?cs if:report.ip ?><?cs var:report.ip ?><?cs if:report.host ?> (<?cs var:report.host ?>)<?cs /if ?><?cs else ?>the server<?cs /if ?></h2>
   <?cs if:report.note ?><p class="notice"><?cs var:report.note ?></p><?cs /if ?>
   <?cs if:report.ip && !report.ip_is_ours && report.input == "ip" ?><p class="muted">This address is not one of our outgoing mail servers.</p><?cs /if ?>
   <?cs if:!report.ip ?><p>The bounce does not name the sending server's address.</p><?cs call:ip_form() ?><?cs /if ?>

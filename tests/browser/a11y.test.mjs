@@ -1,6 +1,6 @@
 // Accessibility (issue 14): axe-core (npm) inside Debian's chromium finds
 // no WCAG 2.1 A/AA or best-practice violation on any page state, at 1280
-// and 390 px: home and its error state, login, reports (listed, clean),
+// and 390 px: home, its error state and its choice of addresses, login, reports (listed, clean),
 // the pending "checking" page, a customer's home and forwards (with the
 // switch confirmation), refused mail, and the admin pages (dashboard with
 // the link builder, submissions). Screenshots go to tests/browser/screenshots.
@@ -59,6 +59,16 @@ for (const width of [1280, 390]) {
     await page.click('form.check-form button[type=submit]');
     await page.waitForLoadState();
     await check(page, 'home-error', width);
+    // a server name with two addresses: the page asks which one sends
+    await page.fill('#ip', 'multi.servers.example');
+    await page.click('form.check-form button[type=submit]');
+    await page.waitForLoadState();
+    assert.equal(await page.locator('.host-choice button').count(), 2);
+    await check(page, 'home-host-choice', width);
+    if (width === 390) {
+      const box = await page.locator('.host-choice button').first().boundingBox();
+      assert.ok(box && box.y + box.height <= 844, 'the first choice is on a phone\'s first screen');
+    }
     // the pending page (its script held back, so that its reload timer
     // cannot interrupt the audit), then the report it becomes
     await page.route('**/static/js/portal.js', (r) => r.abort());

@@ -2,7 +2,7 @@
 // and the JSON API, through nginx + portal.fcgi with rbldnsd serving the
 // test zones (tests/fixtures/zones: 192.0.2.2 is listed everywhere,
 // 192.0.2.10 only on the PBL, 192.0.2.1 nowhere).
-import { test, before, after } from 'node:test';
+import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startStack, Client, sqlite, rawRequest, ROOT, csrfTokenFits } from '../lib/stack.mjs';
@@ -528,4 +528,64 @@ test('the IP field takes ordinary pastes: spaces, [brackets], the IPv6: prefix',
   const c = new Client(stack.base);
   const bad = await check(c, { ip: '[not an address]' });
   assert.equal(bad.status, 422);
+});
+
+describe('a server name in the IP field (resolved through dns.servers)', () => {
+  test('one address: checked, and the report says which name it came from', async () => {
+    const c = new Client(stack.base);
+    for (const typed of ['mail.servers.example', ' MAIL.Servers.Example. ']) {
+      const { html, token } = await reportOf(c, await check(c, { ip: typed }));
+      assert.match(html, /Live status of 192\.0\.2\.2 \(mail\.servers\.example\)/, typed);
+      assert.match(html, /<span class="badge listed">listed<\/span>/);
+      const doc = await (await c.get(`/api/v1/reports/${token}`)).json();
+      assert.equal(doc.ip, '192.0.2.2');
+      assert.equal(doc.host, 'mail.servers.example');
+    }
+  });
+
+  test('several addresses: the customer picks one, each a normal check', async () => {
+    const c = new Client(stack.base);
+    const res = await check(c, { ip: 'multi.servers.example', ticket: 'HD-515' });
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    assert.match(html, /<code>multi\.servers\.example<\/code> has 2 addresses\./);
+    const buttons = [...html.matchAll(/<input type="hidden" name="ip" value="([^"]+)">/g)].map((m) => m[1]);
+    assert.deepEqual(buttons.sort(), ['192.0.2.1', '192.0.2.2']);
+    assert.match(html, /<input type="hidden" name="ticket" value="HD-515">/, 'the ticket is kept');
+    const csrf = html.match(/name="csrf" value="([^"]+)"/)[1];
+    const { html: report } = await reportOf(c, await c.post('/check', { csrf, ip: '192.0.2.1', ticket: 'HD-515' }));
+    assert.match(report, /192\.0\.2\.1/);
+  });
+
+  test('a name with no address, a mistyped address: 422 with the reason', async () => {
+    const c = new Client(stack.base);
+    let res = await check(c, { ip: 'nosuch.servers.example' });
+    assert.equal(res.status, 422);
+    assert.match(await res.text(), /This server name has no address in DNS/);
+    res = await check(c, { ip: '203.0.113' });
+    assert.equal(res.status, 422);
+    assert.match(await res.text(), /Enter an IPv4 address like 203\.0\.113\.25, an IPv6 address, or a mail server&#39;s name|Enter an IPv4 address like 203\.0\.113\.25, an IPv6 address, or a mail server's name/);
+    res = await check(c, { ip: 'not a name!' });
+    assert.equal(res.status, 422);
+  });
+
+  test('the support link takes a name too', async () => {
+    const c = new Client(stack.base);
+    const res = await c.get('/check?ip=clean.servers.example&ticket=HD-516');
+    const { html } = await reportOf(c, res);
+    assert.match(html, /Live status of 192\.0\.2\.1 \(clean\.servers\.example\)/);
+    assert.match(html, /HD-516/);
+  });
+
+  test('resolver down: "we could not look this name up right now"', async () => {
+    const silent = await startStack({ conf: { 'dns.servers': '127.0.0.1:9', 'dns.timeout_ms': 300 } });
+    try {
+      const c = new Client(silent.base);
+      const res = await check(c, { ip: 'mail.servers.example' });
+      assert.equal(res.status, 422);
+      assert.match(await res.text(), /We could not look this name up right now/);
+    } finally {
+      await silent.stop();
+    }
+  });
 });

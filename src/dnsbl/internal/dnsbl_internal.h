@@ -126,6 +126,13 @@ void dnsbl_wait(struct batch *b, int64_t deadline);
 /* Cancels every query in flight (their callbacks run at once). */
 void dnsbl_cancel(struct batch *b);
 
+/* Looks up the A and AAAA records of name (no search list), waiting at
+ * most timeout_ms; up to max distinct addresses into out (*n). Returns
+ * PERR_OK with at least one, PERR_NOT_FOUND when the name has none,
+ * PERR_DNS when the resolver failed or did not answer in time. */
+enum perr dnsbl_net_resolve(struct dnsbl_net *net, const char *name, unsigned timeout_ms, struct ipaddr *out,
+			    size_t max, size_t *n);
+
 /* Sends queued queries while there is room (called as answers arrive). */
 void dnsbl_pump(struct batch *b);
 

@@ -1,0 +1,33 @@
+/* Host names typed where an address is asked for: resolved through the
+ * same c-ares channel (and so the same configured resolver) as the checks. */
+#include <stdio.h>
+#include <string.h>
+
+#include "dnsbl.h"
+#include "internal/dnsbl_internal.h"
+#include "knowledge_dnsbl.h"
+
+enum perr dnsbl_resolve_host(struct dnsbl_checker *chk, const char *name, char addrs[][IPADDR_STR_LEN],
+			     size_t max, size_t *n)
+{
+	*n = 0;
+	char host[DNSBL_ZONE_MAX];
+	size_t len = strlen(name);
+	if (len > 0 && name[len - 1] == '.')
+		len--;   /* "mail.example.com." is the same name */
+	if (len >= sizeof host)
+		return PERR_INVALID;
+	memcpy(host, name, len);
+	host[len] = '\0';
+	if (!dnsbl_zone_valid(host))   /* the same rule: labels of letters, digits and dashes */
+		return PERR_INVALID;
+	struct ipaddr found[DNSBL_HOST_ADDRS_MAX];
+	size_t got = 0;
+	if (max > DNSBL_HOST_ADDRS_MAX)
+		max = DNSBL_HOST_ADDRS_MAX;
+	enum perr rc = dnsbl_net_resolve(chk->net, host, chk->timeout_ms, found, max, &got);
+	for (size_t i = 0; i < got; i++)
+		if (ipaddr_format(&found[i], addrs[*n], IPADDR_STR_LEN) > 0)
+			(*n)++;
+	return rc == PERR_OK && *n == 0 ? PERR_DNS : rc;
+}
