@@ -16,6 +16,7 @@
 
 #include "app.h"
 #include "check_pool.h"
+#include "check_web.h"
 #include "core/log.h"
 #include "dnsbl/dnsbl.h"
 #include "store/store_pending.h"
@@ -57,16 +58,7 @@ struct check_pool {
 static void run_job(struct check_thread *t, struct check_job *j)
 {
 	const struct app *app = t->pool->app;
-	const struct check_env env = {
-		.store = t->store,
-		.bounce = app->bounce,
-		.dnsbl = t->dnsbl,
-		.catalogue = app->catalogue,
-		.explain = app->explain,
-		.bounce_limit = app->cfg.bounce_limit,
-		.outgoing_ips = app->cfg.site_outgoing_ips,
-		.outgoing_servers = &app->cfg.outgoing_servers,
-	};
+	const struct check_env env = check_web_env(app, t->store, t->dnsbl);
 	json_t *out = NULL;
 	enum perr rc = check_finish(&env, &j->in, j->doc, j->ip, j->token, &out);
 	j->doc = NULL; /* check_finish took it */

@@ -25,12 +25,12 @@ static const char *holder_cookie(struct request *req)
 }
 
 /* The check's environment: the worker's handles and settings. */
-static struct check_env web_env(const struct app *app)
+struct check_env check_web_env(const struct app *app, struct store *store, struct dnsbl_checker *dnsbl)
 {
 	return (struct check_env){
-		.store = app->store,
+		.store = store,
 		.bounce = app->bounce,
-		.dnsbl = app->dnsbl,
+		.dnsbl = dnsbl,
 		.catalogue = app->catalogue,
 		.explain = app->explain,
 		.bounce_limit = app->cfg.bounce_limit,
@@ -75,7 +75,7 @@ static void give_holder_cookie(struct request *req, char fresh[HOLDER_CHARS + 1]
 enum perr check_web_run(struct request *req, struct check_input *in, json_t **doc,
 			char token[REPORT_TOKEN_CHARS + 1])
 {
-	const struct check_env env = web_env(req->app);
+	const struct check_env env = check_web_env(req->app, req->app->store, req->app->dnsbl);
 	char fresh[HOLDER_CHARS + 1];
 	uint8_t holder[TOKEN_SHA256_BYTES];
 	enum perr rc = set_maker(req, in, fresh, holder);
@@ -131,7 +131,7 @@ enum perr check_web_start(struct request *req, struct check_input *in, char toke
 		token_random_bytes(key, sizeof key); /* unique: never matches */
 	else if (store_pending_find(app->store, key, now - CHECK_SAME_SUBMISSION_S, token) == PERR_OK)
 		return PERR_OK; /* the same form sent again: the same report */
-	const struct check_env env = web_env(app);
+	const struct check_env env = check_web_env(app, app->store, app->dnsbl);
 	char fresh[HOLDER_CHARS + 1];
 	uint8_t holder[TOKEN_SHA256_BYTES];
 	json_t *doc = NULL;

@@ -13,6 +13,12 @@ struct request;
 /* Runs in (its maker filled in from the visitor) and stores it; queues the
  * holder cookie for an anonymous visitor who has none, once the report is
  * stored. Same results as check_run(). */
+/* What a check needs from the worker: its knowledge and settings, with
+ * the store connection and DNS checker of whoever runs it (the request's,
+ * or a check thread's own). */
+struct app;
+struct check_env check_web_env(const struct app *app, struct store *store, struct dnsbl_checker *dnsbl);
+
 enum perr check_web_run(struct request *req, struct check_input *in, json_t **doc,
 			char token[REPORT_TOKEN_CHARS + 1]);
 

@@ -14,6 +14,7 @@
 #include "http.h"
 #include "core/ipaddr.h"
 #include "core/log.h"
+#include "page_view.h"
 #include "pages.h"
 #include "store/store_reports.h"
 
@@ -26,14 +27,9 @@
  * named next to the field (422). */
 static void form_again(struct request *req, const char *general)
 {
-	struct view *v = view_new();
-	if (v == NULL) {
-		http_send_error(req, 500);
+	struct view *v = page_view_begin(req, "Check a bounce", "home");
+	if (v == NULL)
 		return;
-	}
-	http_view_common(req, v);
-	view_set(v, "page.title", "Check a bounce");
-	view_set(v, "page.nav", "home");
 	static const enum field kept[] = { FIELD_BOUNCE, FIELD_IP, FIELD_TICKET };
 	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
 		const struct field_value *f = &req->fields[kept[i]];
@@ -63,14 +59,9 @@ static void form_again(struct request *req, const char *general)
  * mail, one button per address (each a normal check of that address). */
 static void host_choice(struct request *req, const struct host_answer *host)
 {
-	struct view *v = view_new();
-	if (v == NULL) {
-		http_send_error(req, 500);
+	struct view *v = page_view_begin(req, "Which address? Check a bounce", "home");
+	if (v == NULL)
 		return;
-	}
-	http_view_common(req, v);
-	view_set(v, "page.title", "Which address? Check a bounce");
-	view_set(v, "page.nav", "home");
 	view_set(v, "form.ip", host->name);
 	view_set(v, "host.name", host->name);
 	const struct field_value *t = &req->fields[FIELD_TICKET];

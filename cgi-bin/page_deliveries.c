@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "explain/explain.h"
 #include "maillog/maillog.h"
+#include "page_view.h"
 #include "pages.h"
 #include "session.h"
 #include "store/store_deliveries.h"
@@ -92,18 +93,11 @@ static int add_row(void *ctx, const struct delivery_view *d)
 
 void page_deliveries(struct request *req)
 {
-	if (req->session == NULL) {
-		http_redirect(req, "/login?next=/deliveries");
+	if (!page_require_login(req, "/deliveries"))
 		return;
-	}
-	struct view *v = view_new();
-	if (v == NULL) {
-		http_send_error(req, 500);
+	struct view *v = page_view_begin(req, "Your refused mail", "deliveries");
+	if (v == NULL)
 		return;
-	}
-	http_view_common(req, v);
-	view_set(v, "page.title", "Your refused mail");
-	view_set(v, "page.nav", "deliveries");
 	struct fill f = { .req = req, .v = v, .admin = session_is_admin(req) };
 	long long customer = req->session->user.customer_id;
 	long long since = (long long)time(NULL) - (long long)DELIVERIES_DAYS * 86400;

@@ -14,6 +14,7 @@
 #include "accounts/knowledge_isp.h"
 #include "core/limits.h"
 #include "core/log.h"
+#include "page_view.h"
 #include "pages.h"
 #include "session.h"
 #include "store/store_forwards.h"
@@ -145,18 +146,11 @@ static int add_audit(void *ctx, const struct fwd_audit_row *a)
 
 void page_forwards(struct request *req)
 {
-	if (req->session == NULL) {
-		http_redirect(req, "/login?next=/forwards");
+	if (!page_require_login(req, "/forwards"))
 		return;
-	}
-	struct view *v = view_new();
-	if (v == NULL) {
-		http_send_error(req, 500);
+	struct view *v = page_view_begin(req, "Your mail forwards", "forwards");
+	if (v == NULL)
 		return;
-	}
-	http_view_common(req, v);
-	view_set(v, "page.title", "Your mail forwards");
-	view_set(v, "page.nav", "forwards");
 	long long customer = req->session->user.customer_id;
 	struct fill f;
 	memset(&f, 0, sizeof f);
@@ -215,10 +209,8 @@ void page_forward_toggle(struct request *req)
 		http_send_error(req, 403);
 		return;
 	}
-	if (req->session == NULL) {
-		http_redirect(req, "/login?next=/forwards");
+	if (!page_require_login(req, "/forwards"))
 		return;
-	}
 	long long id = parse_id(req->args[0]);
 	long long customer = req->session->user.customer_id;
 	const struct field_value *state = &req->fields[FIELD_STATE];

@@ -8,6 +8,7 @@
 #include "admin_maillog.h"
 #include "app.h"
 #include "http.h"
+#include "page_view.h"
 #include "pages.h"
 #include "render.h"
 #include "dnsbl/knowledge_dnsbl.h"
@@ -84,14 +85,9 @@ static int add_mine(void *ctx, const struct report_mine *r)
 
 void page_home(struct request *req)
 {
-	struct view *v = view_new();
-	if (v == NULL) {
-		http_send_error(req, 500);
+	struct view *v = page_view_begin(req, "Is your mail server on a blacklist?", "home");
+	if (v == NULL)
 		return;
-	}
-	http_view_common(req, v);
-	view_set(v, "page.title", "Is your mail server on a blacklist?");
-	view_set(v, "page.nav", "home");
 	fill_incident(req, v);
 	maillog_notice_fill(req, v, (long long)time(NULL));
 	if (req->session != NULL) {

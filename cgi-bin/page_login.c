@@ -16,6 +16,7 @@
 #include "core/ipaddr.h"
 #include "core/limits.h"
 #include "core/log.h"
+#include "page_view.h"
 #include "pages.h"
 #include "core/password.h"
 #include "session.h"
@@ -38,14 +39,9 @@ static const char *after_login(struct request *req, const struct auth_user *u)
  * Retry-After header (429). */
 static void send_form(struct request *req, int status, const char *error, long long retry_after)
 {
-	struct view *v = view_new();
-	if (v == NULL) {
-		http_send_error(req, 500);
+	struct view *v = page_view_begin(req, "Log in", "login");
+	if (v == NULL)
 		return;
-	}
-	http_view_common(req, v);
-	view_set(v, "page.title", "Log in");
-	view_set(v, "page.nav", "login");
 	const struct field_value *login = &req->fields[FIELD_LOGIN];
 	if (login->state == FIELD_VALID)
 		view_set(v, "form.login", login->value);

@@ -22,6 +22,7 @@
 #include "core/ipaddr.h"
 #include "dnsbl/knowledge_dnsbl.h"
 #include "core/log.h"
+#include "page_view.h"
 #include "pages.h"
 #include "session.h"
 #include "store/store_admin.h"
@@ -249,14 +250,9 @@ static int add_row(void *ctx, const struct admin_submission *s)
 
 static void send_list(struct request *req, struct filters *fl)
 {
-	struct view *v = view_new();
-	if (v == NULL) {
-		http_send_error(req, 500);
+	struct view *v = page_view_begin(req, "Submissions", "admin");
+	if (v == NULL)
 		return;
-	}
-	http_view_common(req, v);
-	view_set(v, "page.title", "Submissions");
-	view_set(v, "page.nav", "admin");
 	form_values(req, v, fl);
 	if (fl->bad != FIELD__MAX) {
 		char key[64];
