@@ -185,17 +185,19 @@ static const char *verdict(const struct explain_knowledge *k, json_t *doc, const
 	if (strcmp(str(doc, "provider"), "other") != 0 && *str(doc, "provider"))
 		snprintf(to, sizeof to, " to %s", prov);
 
+	/* a deferral (the mail log's 4xx) is retried, not returned */
+	const char *fate = json_is_true(json_object_get(doc, "deferred")) ? "is being held back and retried" : "bounced";
 	if (!strcmp(str(doc, "input"), "bounce")) {
 		if (!strcmp(category, "blacklist")) {
 			const char *lists = *ev->bounce_lists ? ev->bounce_lists
 					  : *ev->live_listed ? ev->live_listed : "a block list";
-			snprintf(sentence, len, "Your mail%s bounced because %s is on %s.", to, server, lists);
+			snprintf(sentence, len, "Your mail%s %s because %s is on %s.", to, fate, server, lists);
 			return "blacklist";
 		}
 		if (!strcmp(category, "reputation") || json_is_true(json_object_get(doc, "blacklist"))) {
 			const char *code = str(doc, "provider_code");
-			snprintf(sentence, len, "Your mail%s bounced because %s does not trust mail from %s right now%s%s%s.",
-				 to, prov, server, *code ? " (code " : "", code, *code ? ")" : "");
+			snprintf(sentence, len, "Your mail%s %s because %s does not trust mail from %s right now%s%s%s.",
+				 to, fate, prov, server, *code ? " (code " : "", code, *code ? ")" : "");
 			return "reputation";
 		}
 		/* Only a recognised reason that is not a block says "not a

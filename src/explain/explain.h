@@ -44,7 +44,8 @@ const char *explain_provider_name(const struct explain_knowledge *k, const char 
 int explain_provider_consumer(const struct explain_knowledge *k, const char *provider_id);
 
 /* Adds to doc (a report with the analyzer's fields, "input", "ip",
- * "ip_is_ours" and "checks"): "verdict" (blacklist | reputation | listed |
+ * "ip_is_ours" and "checks"; "deferred": true for a mail-log deferral,
+ * which the sentence calls held back and retried, not bounced): "verdict" (blacklist | reputation | listed |
  * clean | unknown | not_blacklist), "sentence" (may hold $RECIPIENT, see
  * explain_sentence), "cause" (most likely cause id or "none"), "causes"
  * ([{id, title, text, todo, why, likely}]), "outcome", "heading" and

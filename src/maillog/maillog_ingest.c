@@ -81,6 +81,10 @@ static enum perr analyse(struct maillog_ingest *in, const struct maillog_deliver
 	json_object_set_new(*doc, "ip", json_string(sip ? sip : ""));
 	json_object_set_new(*doc, "ip_is_ours", json_boolean(sip != NULL && ip != NULL && strcmp(sip, ip) == 0));
 	json_object_set_new(*doc, "checks", json_array());
+	/* a deferral is held back and retried, not refused for good: the
+	 * explanation says so (explain.h, "deferred") */
+	if (l->status == MAILLOG_ST_DEFERRED)
+		json_object_set_new(*doc, "deferred", json_true());
 	return in->env.explain ? explain_report(in->env.explain, NULL, *doc) : PERR_OK;
 }
 
@@ -106,16 +110,7 @@ static enum perr keep(struct maillog_ingest *in, const struct maillog_delivery *
 		json_decref(doc);
 		return rc;
 	}
-	/* the report's wording speaks of a bounce; a deferral is held back
-	 * and retried, not refused for good */
-	char held[DELIVERY_SENTENCE_MAX];
 	const char *sentence = jstr(doc, "sentence", "");
-	const char *b = strstr(sentence, " bounced ");
-	if (l->status == MAILLOG_ST_DEFERRED && b != NULL) {
-		snprintf(held, sizeof held, "%.*s is being held back and retried%s", (int)(b - sentence), sentence,
-			 b + strlen(" bounced"));
-		sentence = held;
-	}
 	struct delivery_row row = {
 		.at = l->at, .server = l->host, .server_ip = ip, .queue_id = l->qid, .sender = d->sender,
 		.customer_id = customer, .recipient = l->addr, .relay = l->relay, .dsn = l->dsn,
