@@ -159,6 +159,7 @@ static void copy_input(struct check_job *j, const struct check_input *in)
 	j->in.bounce = NULL;
 	j->in.bounce_len = 0;
 	j->in.ip = NULL;
+	j->in.host = NULL;   /* the request's; check_prepare put it in the doc */
 	j->in.analysis = NULL;
 	snprintf(j->ticket, sizeof j->ticket, "%s", in->ticket ? in->ticket : "");
 	j->in.ticket = in->ticket ? j->ticket : NULL;

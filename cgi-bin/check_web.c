@@ -65,10 +65,12 @@ static enum perr set_maker(struct request *req, struct check_input *in, char fre
 /* Queues the holder cookie of a new holder secret, then wipes it. */
 static void give_holder_cookie(struct request *req, char fresh[HOLDER_CHARS + 1])
 {
-	if (fresh[0])
-		snprintf(req->set_cookie[COOKIE_HOLDER], sizeof req->set_cookie[COOKIE_HOLDER],
-			 HOLDER_COOKIE "=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s", fresh,
-			 SECONDS_PER_YEAR, req->tls ? "; Secure" : "");
+	if (fresh[0]) {
+		char attrs[32];
+		snprintf(attrs, sizeof attrs, "; Max-Age=%d", SECONDS_PER_YEAR);
+		http_cookie_line(req, HOLDER_COOKIE, fresh, attrs, req->set_cookie[COOKIE_HOLDER],
+				 sizeof req->set_cookie[COOKIE_HOLDER]);
+	}
 	token_wipe(fresh, HOLDER_CHARS + 1);
 }
 

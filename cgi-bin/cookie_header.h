@@ -3,8 +3,8 @@
 #ifndef PORTAL_COOKIE_HEADER_H
 #define PORTAL_COOKIE_HEADER_H
 
-/* 1 when the cookie called name (compared after %XX decoding, as the kit
- * decodes names) appears more than once in header, 0 otherwise. */
+/* 1 when the cookie called name, with a value, appears more than once in
+ * header (read as the kit reads it), 0 otherwise. */
 int cookie_repeated(const char *header, const char *name);
 
 #endif

@@ -1,7 +1,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "app.h"
@@ -9,6 +8,7 @@
 #include "core/token.h"
 #include "csrf.h"
 #include "http.h"
+#include "origin.h"
 
 #define CSRF_BYTES 32
 #define CSRF_COOKIE "csrf"
@@ -79,52 +79,9 @@ void csrf_attach(struct request *req, const char *session_token)
 		visitor_new(req->app, w->visitor, sizeof w->visitor);
 		if (w->visitor[0] == '\0')
 			return;   /* an empty token matches no form: posts fail closed */
-		snprintf(w->csrf_cookie, sizeof w->csrf_cookie, CSRF_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax%s",
-			 w->visitor, req->tls ? "; Secure" : "");
+		http_cookie_line(req, CSRF_COOKIE, w->visitor, "", w->csrf_cookie, sizeof w->csrf_cookie);
 	}
 	sign(req->app, w->visitor, (long long)time(NULL) + CSRF_TTL, w->csrf);
-}
-
-/* Length of the host part of hostport ("name", "name:port", "[v6]:port"). */
-static size_t host_len(const char *hostport, size_t n)
-{
-	if (n > 0 && hostport[0] == '[') {
-		const char *close = memchr(hostport, ']', n);
-		return close ? (size_t)(close - hostport) + 1 : n;
-	}
-	const char *colon = memchr(hostport, ':', n);
-	return colon ? (size_t)(colon - hostport) : n;
-}
-
-/* 1 when url ("http[s]://host[:port]/...") names the host the request was
- * sent to (HTTP_HOST), 0 otherwise (also for "null"). Ports are not
- * compared: Debian's fastcgi_params passes nginx's $host, which has none. */
-static int same_host(const char *url, const char *host)
-{
-	const char *p = strstr(url, "://");
-	if (p == NULL || host == NULL)
-		return 0;
-	size_t slen = (size_t)(p - url);
-	if (!((slen == 4 && !strncasecmp(url, "http", 4)) || (slen == 5 && !strncasecmp(url, "https", 5))))
-		return 0;
-	p += 3;
-	size_t all = strcspn(p, "/?#");
-	size_t n = host_len(p, all);
-	if (n < all && (p[n] != ':' || strspn(p + n + 1, "0123456789") != all - n - 1))
-		return 0;   /* after the host only ":port" may follow */
-	size_t want = host_len(host, strlen(host));
-	return n > 0 && n == want && strncasecmp(p, host, n) == 0;
-}
-
-/* 1 when the request may come from our own pages: its Origin (or, when a
- * browser sent none, its Referer) names our host. Clients that send
- * neither are no browser acting for a victim and pass to the token. */
-static int origin_ok(struct request *req)
-{
-	const char *o = http_param(req, "HTTP_ORIGIN");
-	if (o == NULL)
-		o = http_param(req, "HTTP_REFERER");
-	return o == NULL || same_host(o, http_param(req, "HTTP_HOST"));
 }
 
 /* 1 when t is a live anonymous token signed for visitor. */

@@ -17,6 +17,9 @@
 /* The request the CGI kit's callbacks read from: one at a time per worker. */
 static struct request *kit_request;
 
+/* our cookies over TLS: see http_cookie_line */
+#define HOST_PREFIX "__Host-"
+
 static FCGX_Request *fcgx_of(struct request *req)
 {
 	return (FCGX_Request *)req->fcgx;
@@ -220,10 +223,11 @@ static int refuse_repeated_cookies(struct request *req, const char *header)
 						       [COOKIE_HOLDER] = "holder" };
 	int refused = 0;
 	for (int i = 0; i < COOKIE__MAX; i++) {
-		if (!cookie_repeated(header, ours[i]))
+		char name[32];
+		snprintf(name, sizeof name, "%s%s", req->tls ? HOST_PREFIX : "", ours[i]);
+		if (!cookie_repeated(header, name))
 			continue;
-		snprintf(req->set_cookie[i], COOKIE_LINE_MAX, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",
-			 ours[i]);
+		http_cookie_line(req, ours[i], "", "; Max-Age=0", req->set_cookie[i], COOKIE_LINE_MAX);
 		refused = 1;
 	}
 	if (refused)
@@ -356,8 +360,15 @@ const char *http_cookie(struct request *req, const char *name)
 	if (req->kit == NULL)
 		return NULL;
 	char key[96];
-	snprintf(key, sizeof key, "Cookie.%s", name);
+	snprintf(key, sizeof key, "Cookie.%s%s", req->tls ? HOST_PREFIX : "", name);
 	return hdf_get_value(((CGI *)req->kit)->hdf, key, NULL);
+}
+
+void http_cookie_line(const struct request *req, const char *name, const char *value, const char *attrs,
+		      char *out, size_t len)
+{
+	snprintf(out, len, "%s%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", req->tls ? HOST_PREFIX : "", name, value,
+		 attrs ? attrs : "", req->tls ? "; Secure" : "");
 }
 
 void http_request_end(struct request *req)

@@ -83,8 +83,17 @@ int http_frontline(struct request *req, struct app *app, void *fcgx);
  * HTTP status (400 for a malformed body). */
 int http_parse(struct request *req);
 
-/* The value of a cookie, or NULL. */
+/* The value of our cookie name, or NULL. Over TLS the cookie is named
+ * "__Host-" name (see http_cookie_line). */
 const char *http_cookie(struct request *req, const char *name);
+
+/* Writes the Set-Cookie value of our cookie name into out: "Path=/;
+ * HttpOnly; SameSite=Lax", then attrs ("; Max-Age=N" or ""), then, over
+ * TLS, "; Secure" and the "__Host-" prefix on the name, with which
+ * browsers refuse copies set by a subdomain, for another path or over
+ * plain HTTP: nobody else can plant one of ours. */
+void http_cookie_line(const struct request *req, const char *name, const char *value, const char *attrs,
+		      char *out, size_t len);
 /* A request header (e.g. "HTTP_USER_AGENT"), or NULL. */
 const char *http_param(struct request *req, const char *name);
 

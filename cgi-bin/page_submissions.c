@@ -30,8 +30,8 @@
 
 #define SUBMISSIONS_PER_PAGE 50
 #define SUBMISSIONS_COUNT_CAP 10000     /* counts of filter combinations stop here */
-#define SUBMISSIONS_DEFAULT_DAYS 90
-#define IP_FILTER_MESSAGE "Enter an IPv4 address like 203.0.113.25 or an IPv6 address."     /* the range when neither from nor to is given */
+#define SUBMISSIONS_DEFAULT_DAYS 90     /* the range when neither from nor to is given */
+#define IP_FILTER_MESSAGE "Enter an IPv4 address like 203.0.113.25 or an IPv6 address."
 #define CSV_FLUSH_BYTES (64 * 1024)
 
 struct filters {
@@ -70,16 +70,25 @@ static int invalid(struct filters *fl, enum field f, const char *message)
  * CSI") is spelt as stored; else a zone, lower case, no final dot. A name
  * with spaces that nothing ever named is kept (it matches nothing); any
  * other value must be a zone. Returns 0 when it is none of these. */
-static int read_list(struct request *req, struct filters *fl, const char *typed)
+static int read_list(struct request *req, struct filters *fl, const char *raw)
 {
 	fl->f.list = fl->list;
+	char typed[DNSBL_ZONE_MAX];
+	while (*raw == ' ')
+		raw++;
+	snprintf(typed, sizeof typed, "%s", raw);
+	for (size_t n = strlen(typed); n > 0 && typed[n - 1] == ' '; n--)
+		typed[n - 1] = '\0';
 	const struct dnsbl_list *named = dnsbl_catalogue_find_name(req->app->catalogue, typed);
 	if (named != NULL) {
 		snprintf(fl->list, sizeof fl->list, "%s", named->zone);
 		return 1;
 	}
-	if (store_admin_list_key(req->app->store, typed, fl->list, sizeof fl->list) == PERR_OK)
+	enum perr rc = store_admin_list_key(req->app->store, typed, fl->list, sizeof fl->list);
+	if (rc == PERR_OK)
 		return 1;
+	if (rc != PERR_NOT_FOUND)   /* the spelling is unknown; matching as typed is the best left */
+		log_event(LOG_ERROR, req->ref, "list filter lookup failed: %s", perr_str(rc));
 	lower_copy(fl->list, sizeof fl->list, typed);
 	size_t n = strlen(fl->list);
 	if (n > 0 && fl->list[n - 1] == '.')

@@ -65,9 +65,10 @@ int session_is_admin(const struct request *req)
 
 static void queue_cookie(struct request *req, const char *value, long long max_age)
 {
-	snprintf(req->set_cookie[COOKIE_SESSION], sizeof req->set_cookie[COOKIE_SESSION],
-		 SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld%s",
-		 value, max_age, req->tls ? "; Secure" : "");
+	char attrs[40];
+	snprintf(attrs, sizeof attrs, "; Max-Age=%lld", max_age);
+	http_cookie_line(req, SESSION_COOKIE, value, attrs, req->set_cookie[COOKIE_SESSION],
+			 sizeof req->set_cookie[COOKIE_SESSION]);
 }
 
 /* Deletes the session the request's cookie names, live or not. */

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -87,13 +88,18 @@ void token_hmac(const uint8_t key[TOKEN_KEY_BYTES], const char *msg, char out[TO
 	sodium_memzero(&st, sizeof st);
 }
 
-/* Writes a new random secret to tmp (mode 0600) and links it to path;
- * losing the race to another worker is fine. Returns PERR_OK or PERR_IO. */
-static enum perr secret_create(const char *path, const char *tmp)
+/* Writes a new random secret to a file of its own next to path (mode
+ * 0600, mkstemp: a file left by a crash never blocks the next start) and
+ * links it to path; losing the race to another worker is fine. Returns
+ * PERR_OK or PERR_IO. */
+static enum perr secret_create(const char *path)
 {
+	char tmp[4096];
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= sizeof tmp)
+		return PERR_IO;
 	unsigned char raw[TOKEN_KEY_BYTES];
 	randombytes_buf(raw, sizeof raw);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int fd = mkstemp(tmp);
 	if (fd < 0)
 		return PERR_IO;
 	int ok = write(fd, raw, sizeof raw) == (ssize_t)sizeof raw && fsync(fd) == 0;
@@ -111,10 +117,7 @@ enum perr token_secret_load(const char *path, uint8_t key[TOKEN_KEY_BYTES])
 		return PERR_INTERNAL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
-		char tmp[4096];
-		if ((size_t)snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid()) >= sizeof tmp)
-			return PERR_IO;
-		enum perr rc = secret_create(path, tmp);
+		enum perr rc = secret_create(path);
 		if (rc != PERR_OK)
 			return rc;
 		fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -316,7 +316,12 @@ struct host_lookup {
 	size_t max, n;
 	int pending;
 	int found, failed;          /* an answer with addresses / a failure other than "no such name" */
+	int64_t first_at;           /* when the first addresses came (mono ms), 0 = not yet */
 };
+
+/* Once one family has answered with addresses, the other gets this much
+ * longer: a server that never answers AAAA must not cost the deadline. */
+#define HOST_SECOND_GRACE_MS 250
 
 static void add_addr(struct host_lookup *h, int family, const void *raw)
 {
@@ -347,15 +352,21 @@ static void on_host_answer(void *arg, int status, int timeouts, unsigned char *a
 	struct ares_addrttl v4[DNSBL_HOST_ADDRS_MAX];
 	struct ares_addr6ttl v6[DNSBL_HOST_ADDRS_MAX];
 	int n4 = DNSBL_HOST_ADDRS_MAX, n6 = DNSBL_HOST_ADDRS_MAX;
-	if (ares_parse_a_reply(abuf, alen, NULL, v4, &n4) == ARES_SUCCESS) {
+	int rc4 = ares_parse_a_reply(abuf, alen, NULL, v4, &n4), rc6 = ARES_ENODATA;
+	if (rc4 == ARES_SUCCESS) {
 		for (int i = 0; i < n4; i++)
 			add_addr(h, AF_INET, &v4[i].ipaddr);
 		h->found |= n4 > 0;
-	} else if (ares_parse_aaaa_reply(abuf, alen, NULL, v6, &n6) == ARES_SUCCESS) {
+	} else if ((rc6 = ares_parse_aaaa_reply(abuf, alen, NULL, v6, &n6)) == ARES_SUCCESS) {
 		for (int i = 0; i < n6; i++)
 			add_addr(h, AF_INET6, &v6[i].ip6addr);
 		h->found |= n6 > 0;
 	}
+	/* an answer neither reader takes is a broken resolver, not "no address" */
+	if (rc4 != ARES_SUCCESS && rc6 != ARES_SUCCESS && rc6 != ARES_ENODATA)
+		h->failed = 1;
+	if (h->found && h->first_at == 0)
+		h->first_at = dnsbl_mono_ms();
 }
 
 enum perr dnsbl_net_resolve(struct dnsbl_net *net, const char *name, unsigned timeout_ms, struct ipaddr *out,
@@ -368,6 +379,8 @@ enum perr dnsbl_net_resolve(struct dnsbl_net *net, const char *name, unsigned ti
 	ares_query(net->ch, name, DNS_CLASS_IN, DNS_TYPE_AAAA, on_host_answer, &h);
 	int64_t deadline = dnsbl_mono_ms() + timeout_ms;
 	while (h.pending > 0) {
+		if (h.first_at != 0 && h.first_at + HOST_SECOND_GRACE_MS < deadline)
+			deadline = h.first_at + HOST_SECOND_GRACE_MS;
 		int64_t left = deadline - dnsbl_mono_ms();
 		if (left <= 0)
 			break;
@@ -377,10 +390,10 @@ enum perr dnsbl_net_resolve(struct dnsbl_net *net, const char *name, unsigned ti
 		if (poll_once(net, ms < 0 ? 0 : ms) != 0)
 			break;
 	}
-	if (h.pending > 0) {
-		h.failed = 1;
-		ares_cancel(net->ch);   /* its callbacks run now, while h is alive */
-	}
+	/* what is still out is cancelled (its callbacks run now, while h is
+	 * alive, and count as failures); addresses that came are enough */
+	if (h.pending > 0)
+		ares_cancel(net->ch);
 	*n = h.n;
 	if (h.n > 0)
 		return PERR_OK;

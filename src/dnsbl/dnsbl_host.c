@@ -26,8 +26,16 @@ enum perr dnsbl_resolve_host(struct dnsbl_checker *chk, const char *name, char a
 	if (max > DNSBL_HOST_ADDRS_MAX)
 		max = DNSBL_HOST_ADDRS_MAX;
 	enum perr rc = dnsbl_net_resolve(chk->net, host, chk->timeout_ms, found, max, &got);
-	for (size_t i = 0; i < got; i++)
-		if (ipaddr_format(&found[i], addrs[*n], IPADDR_STR_LEN) > 0)
+	/* a resolver that knows internal zones would otherwise show private
+	 * and loopback addresses to anyone who types a name */
+	size_t dropped = 0;
+	for (size_t i = 0; i < got; i++) {
+		if (ipaddr_classify(&found[i]) != IPADDR_PUBLIC && !chk->allow_reserved)
+			dropped++;
+		else if (ipaddr_format(&found[i], addrs[*n], IPADDR_STR_LEN) > 0)
 			(*n)++;
-	return rc == PERR_OK && *n == 0 ? PERR_DNS : rc;
+	}
+	if (rc == PERR_OK && *n == 0)
+		return dropped > 0 ? PERR_NOT_FOUND : PERR_DNS;
+	return rc;
 }

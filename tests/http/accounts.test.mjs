@@ -294,6 +294,9 @@ describe('anonymous CSRF tokens an attacker cannot choose', () => {
     assert.equal((await post({ origin: `http://${host}.evil.example` })).status, 403);
     assert.equal((await post({ origin: `http://${host.split(':')[0]}.evil.example` })).status, 403);
     assert.equal((await post({ origin: `ftp://${host}` })).status, 403);
+    assert.equal((await post({ origin: `https://${host}` })).status, 403, 'another scheme');
+    assert.equal((await post({ origin: 'http://127.0.0.1:1' })).status, 403, 'another port');
+    assert.equal((await post({ origin: `http://${host.split(':')[0]}` })).status, 403, 'port 80 is another port');
     assert.equal((await post({ referer: 'http://evil.example/page' })).status, 403);
     assert.equal((await post({ origin: `http://${host}` })).status, 303);
     const { c: logged } = await login(DEMO);
@@ -304,6 +307,24 @@ describe('anonymous CSRF tokens an attacker cannot choose', () => {
       { headers: { referer: 'http://evil.example/' } });
     assert.equal(res.status, 403, 'logged-in forms too');
     assert.equal(active(id), before);
+  });
+
+  test('with site.base_url, only that origin counts', async () => {
+    const own = await startStack({ workers: 1, conf: { 'site.base_url': 'https://helpdesk.example' } });
+    try {
+      const post = async (origin) => {
+        const c = new Client(own.base);
+        const csrf = await c.csrfFrom('/login');
+        return (await c.post('/login', { ...DEMO, csrf }, { headers: { origin } })).status;
+      };
+      assert.equal(await post(own.base), 403, 'the address it was reached at is not its public one');
+      assert.equal(await post('http://helpdesk.example'), 403);
+      assert.equal(await post('https://helpdesk.example:8443'), 403);
+      assert.equal(await post('https://HelpDesk.example'), 303);
+      assert.equal(await post('https://helpdesk.example:443'), 303);
+    } finally {
+      await own.stop();
+    }
   });
 
   test('duplicate cookies of ours: 400, a page that says why, our copy cleared', async () => {
@@ -317,12 +338,14 @@ describe('anonymous CSRF tokens an attacker cannot choose', () => {
     });
     assert.equal(res.status, 400);
     assert.match(await res.text(), /sent one of this site’s cookies twice|sent one of this site's cookies twice/);
-    assert.ok(setCookies(res).some((l) => /^csrf=; Path=\/; Max-Age=0/.test(l)), 'our copy is cleared');
-    for (const cookie of ['sid=a; x=1; sid=b', 'holder=a; %68older=b', 'csrf=a;csrf=b']) {
+    assert.ok(setCookies(res).some((l) => /^csrf=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0$/.test(l)), 'our copy is cleared');
+    for (const cookie of ['sid=a; x=1; sid=b', 'holder=a;\tholder=b', 'csrf=a;csrf=b', ' csrf = a ; csrf=b']) {
       const r = await fetch(`${stack.base}/`, { headers: { cookie } });
       assert.equal(r.status, 400, cookie);
     }
     assert.equal((await fetch(`${stack.base}/`, { headers: { cookie: 'a=1; a=2; csrf=x' } })).status, 200, 'other cookies may repeat');
+    assert.equal((await fetch(`${stack.base}/`, { headers: { cookie: 'sid=; sid=x; %63srf=a; csrf=b' } })).status, 200,
+      'an empty copy, or an encoded name, is not one the CGI kit would read as ours');
   });
 });
 
@@ -516,9 +539,25 @@ describe('behind TLS (site.behind_tls = 1)', () => {
     const csrf = await c.csrfFrom('/login');
     const res = await c.post('/login', { ...DEMO, csrf });
     assert.equal(res.status, 303);
-    const cookie = setCookies(res).find((s) => s.startsWith('sid='));
-    assert.match(cookie, /; HttpOnly; SameSite=Lax; Max-Age=7200; Secure$/);
+    const cookie = setCookies(res).find((s) => s.startsWith('__Host-sid='));
+    assert.ok(cookie, 'over TLS the cookie is __Host-sid: no subdomain or plain-HTTP page can plant one');
+    assert.match(cookie, /; Path=\/; HttpOnly; SameSite=Lax; Max-Age=7200; Secure$/);
+    assert.doesNotMatch(cookie, /Domain=/i);
+    assert.ok(setCookies(await c.get('/')).every((l) => l.startsWith('__Host-')), 'every cookie of ours');
     const left = Number(sqlite(tls.dbPath, 'SELECT max(expires) - unixepoch() FROM sessions'));
     assert.ok(left > 7100 && left <= 7200, `session expires in ${left}s`);
+  });
+
+  test('a plain-named copy planted by a subdomain counts for nothing; two of ours are refused', async () => {
+    const c = new Client(tls.base);
+    const csrf = await c.csrfFrom('/login');
+    assert.ok(c.cookies.has('__Host-csrf'));
+    const mine = c.cookies.get('__Host-csrf');
+    c.cookies.set('csrf', mine);   // what a sibling subdomain could set
+    c.cookies.delete('__Host-csrf');
+    assert.equal((await c.post('/login', { ...DEMO, csrf })).status, 403);
+    const res = await fetch(`${tls.base}/`, { headers: { cookie: `__Host-csrf=${mine}; __Host-csrf=${mine}` } });
+    assert.equal(res.status, 400);
+    assert.ok(setCookies(res).some((l) => l.startsWith('__Host-csrf=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure')));
   });
 });

@@ -224,6 +224,12 @@ test('a documentation address with reserved lookups off is not sent', async () =
     const { html } = await reportOf(c, await c.post('/check', { csrf, ip: '192.0.2.2' }));
     assert.match(html, /We did not check 192\.0\.2\.2/);
     assert.match(html, /documentation/i);
+    // a name with only a private address: "no address", the address never shown
+    const res = await c.post('/check', { csrf: await c.csrfFrom('/'), ip: 'internal.servers.example' });
+    assert.equal(res.status, 422);
+    const page = await res.text();
+    assert.match(page, /This server name has no address in DNS/);
+    assert.doesNotMatch(page, /10\.1\.2\.3/);
   } finally { await s2.stop(); }
 });
 
