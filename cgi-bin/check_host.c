@@ -30,10 +30,15 @@ static int host_text(const struct field_value *f, char *out, size_t len)
 	return dnsbl_zone_valid(out);
 }
 
+int check_host_name(const struct request *req, char *out, size_t len)
+{
+	return host_text(&req->fields[FIELD_IP], out, len);
+}
+
 int check_host_wanted(const struct request *req)
 {
 	char name[254];
-	return host_text(&req->fields[FIELD_IP], name, sizeof name);
+	return check_host_name(req, name, sizeof name);
 }
 
 enum host_outcome check_host_resolve(struct request *req, struct host_answer *out)

@@ -28,6 +28,10 @@ struct host_answer {
  * only other thing it may hold), 0 otherwise. */
 int check_host_wanted(const struct request *req);
 
+/* The host name the IP field holds (trimmed, lower case, no final dot)
+ * into out; 1, or 0 when it holds none (nothing is looked up). */
+int check_host_name(const struct request *req, char *out, size_t len);
+
 /* Resolves the IP field's host name into out. Call after the rate limit:
  * it costs DNS queries. */
 enum host_outcome check_host_resolve(struct request *req, struct host_answer *out);

@@ -201,7 +201,7 @@
   <h2 id="link-builder">Link for a customer</h2>
   <p>A link that checks an address for the customer and keeps your ticket number with the report.</p>
   <form method="get" action="/admin#link-builder" class="inline">
-    <label for="lb-ip">IP address</label> <input id="lb-ip" name="ip" type="text" autocomplete="off" value="<?cs var:admin.link.ip ?>">
+    <label for="lb-ip">IP address or server name</label> <input id="lb-ip" name="ip" type="text" autocomplete="off" value="<?cs var:admin.link.ip ?>">
     <label for="lb-ticket">Ticket</label> <input id="lb-ticket" name="ticket" type="text" autocomplete="off" value="<?cs var:admin.link.ticket ?>">
     <button type="submit" class="button small">Make the link</button>
   </form>

@@ -136,8 +136,12 @@ describe('access control', () => {
     const link = m[1].replaceAll('&amp;', '&');
     assert.match(link, /\/check\?ip=192\.0\.2\.2&ticket=T-42$/);
     assert.ok(link.startsWith(stack.base), 'on this site');
-    html = await (await admin.get('/admin?ip=nonsense')).text();
-    assert.match(html, /Enter the IP address to check\./);
+    html = await (await admin.get('/admin?ip=%20Mail.Example.COM.%20&ticket=T-43')).text();
+    const named = html.match(/id="lb-url" type="text" readonly value="([^"]+)"/);
+    assert.ok(named, 'a server name makes a link too');
+    assert.match(named[1].replaceAll('&amp;', '&'), /\/check\?ip=mail\.example\.com&ticket=T-43$/);
+    html = await (await admin.get('/admin?ip=not%20an%20address')).text();
+    assert.match(html, /Enter the IP address or server name to check\./);
   });
 });
 
