@@ -547,6 +547,8 @@ void http_send_error_with(struct request *req, int status, const char *extra)
 			http_view_common(req, v);
 		view_set_int(v, "error.status", status);
 		view_set(v, "error.title", http_status_text(status));
+		view_set(v, "page.title", req->refusal && !strcmp(req->refusal, "cookie") ? "Please reload this page"
+										 : http_status_text(status));
 		view_set(v, "error.ref", req->ref);
 		if (req->refusal != NULL)
 			view_set(v, "error.reason", req->refusal);

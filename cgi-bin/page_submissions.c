@@ -67,9 +67,11 @@ static int invalid(struct filters *fl, enum field f, const char *message)
 
 /* The list filter as the submissions were counted: a catalogue list by
  * its name ("Spamhaus ZEN") is its zone; a name a bounce gave ("Cloudmark
- * CSI") is spelt as stored; else a zone, lower case, no final dot. A name
- * with spaces that nothing ever named is kept (it matches nothing); any
- * other value must be a zone. Returns 0 when it is none of these. */
+ * CSI") is spelt as stored; else a zone, lower case, no final dot; else
+ * the one catalogue list whose name or zone holds what was typed
+ * ("spamcop"). A name with spaces that nothing ever named is kept (it
+ * matches nothing). Returns 1, 0 when it is none of these, -1 when
+ * several lists hold it ("spamhaus"). */
 static int read_list(struct request *req, struct filters *fl, const char *raw)
 {
 	fl->f.list = fl->list;
@@ -95,6 +97,14 @@ static int read_list(struct request *req, struct filters *fl, const char *raw)
 		fl->list[n - 1] = '\0';
 	if (dnsbl_zone_valid(fl->list))
 		return 1;
+	int several = 0;
+	const struct dnsbl_list *guess = dnsbl_catalogue_guess_name(req->app->catalogue, typed, &several);
+	if (guess != NULL) {
+		snprintf(fl->list, sizeof fl->list, "%s", guess->zone);
+		return 1;
+	}
+	if (several)
+		return -1;
 	snprintf(fl->list, sizeof fl->list, "%s", typed);
 	return strchr(typed, ' ') != NULL;
 }
@@ -121,7 +131,10 @@ static int read_filters(struct request *req, struct filters *fl)
 		fl->f.ip = fl->ip;
 	}
 	fv = &req->fields[FIELD_LIST];
-	if (fv->state == FIELD_VALID && !read_list(req, fl, fv->value))
+	int list_ok = fv->state == FIELD_VALID ? read_list(req, fl, fv->value) : 1;
+	if (list_ok < 0)
+		return invalid(fl, FIELD_LIST, "Several lists match this: type more of the list's name, or its zone.");
+	if (list_ok == 0)
 		return invalid(fl, FIELD_LIST, "Enter a list's name or zone, like Spamhaus ZEN or zen.spamhaus.org.");
 	/* ids are lower case; people type "AOL" or "Selfreport" */
 	if (req->fields[FIELD_PROVIDER].state == FIELD_VALID) {

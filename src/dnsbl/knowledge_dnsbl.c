@@ -310,6 +310,36 @@ const struct dnsbl_list *dnsbl_catalogue_find_name(const struct dnsbl_catalogue 
 	return NULL;
 }
 
+/* 1 when needle (n bytes) occurs in hay, letter case ignored. */
+static int contains_nocase(const char *hay, const char *needle, size_t n)
+{
+	for (; *hay; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+const struct dnsbl_list *dnsbl_catalogue_guess_name(const struct dnsbl_catalogue *cat, const char *typed,
+						     int *several)
+{
+	*several = 0;
+	size_t n = strlen(typed);
+	if (n < 3)
+		return NULL;
+	const struct dnsbl_list *found = NULL;
+	for (size_t i = 0; i < cat->n; i++) {
+		const struct dnsbl_list *l = &cat->lists[i];
+		if (!contains_nocase(l->name, typed, n) && !contains_nocase(l->zone, typed, n))
+			continue;
+		if (found != NULL) {
+			*several = 1;
+			return NULL;
+		}
+		found = l;
+	}
+	return found;
+}
+
 int dnsbl_code_refused(const struct dnsbl_list *l, uint32_t code)
 {
 	if ((code >> 24) != 127)

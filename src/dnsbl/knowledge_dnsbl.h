@@ -96,6 +96,11 @@ const struct dnsbl_list *dnsbl_catalogue_find(const struct dnsbl_catalogue *cat,
  * around it ignored) or NULL: what people type in a filter. */
 const struct dnsbl_list *dnsbl_catalogue_find_name(const struct dnsbl_catalogue *cat,
 						   const char *name);
+/* The one entry whose name or zone contains typed (at least 3 characters,
+ * case ignored: "spamcop" is SpamCop's list), or NULL; *several is 1 when
+ * more than one does ("spamhaus"). */
+const struct dnsbl_list *dnsbl_catalogue_guess_name(const struct dnsbl_catalogue *cat, const char *typed,
+						     int *several);
 
 /* 1 when s is a syntactically valid DNS zone name for a list: 2..
  * DNSBL_ZONE_MAX-1 bytes, labels of 1-63 letters, digits or hyphens, not

@@ -221,29 +221,35 @@ static const char *verdict(const struct explain_knowledge *k, json_t *doc, const
 				 not_blacklist_text(k, category));
 		return "not_blacklist";
 	}
+	/* a typed server name stays with its address: "192.0.2.2 (mail.example.com)" */
+	char who[320];
+	if (*str(doc, "host"))
+		snprintf(who, sizeof who, "%s (%s)", ip, str(doc, "host"));
+	else
+		snprintf(who, sizeof who, "%s", ip);
 	if (!json_is_true(json_object_get(doc, "sent"))) {
 		const char *note = str(doc, "note");
-		snprintf(sentence, len, "We did not check %s: %s.", *ip ? ip : "this address", *note ? note : "it was not sent");
+		snprintf(sentence, len, "We did not check %s: %s.", *ip ? who : "this address", *note ? note : "it was not sent");
 		return "unknown";
 	}
 	if (ev->nlisted > 0) {
 		char some[NAMES_MAX];
 		first_names(ev->live_listed, 3, some, sizeof some);
 		snprintf(sentence, len, "%s is listed on %d of the %d block lists we checked: %s.",
-			 ip, ev->nlisted, ev->nchecked, some);
+			 who, ev->nlisted, ev->nchecked, some);
 		return "listed";
 	}
 	if (ev->nunknown == 0) {
-		snprintf(sentence, len, "%s is not listed on any of the %d block lists we checked.", ip, ev->nchecked);
+		snprintf(sentence, len, "%s is not listed on any of the %d block lists we checked.", who, ev->nchecked);
 		return "clean";
 	}
 	if (ev->nclean == 0) {
 		snprintf(sentence, len, "We could not check %s right now: none of the %d block lists answered. "
-			 "Try again in a few minutes.", ip, ev->nchecked);
+			 "Try again in a few minutes.", who, ev->nchecked);
 		return "unknown";
 	}
 	snprintf(sentence, len, "%s is not listed on the %d %s that answered, but %d %s no answer or %s not trusted right now.",
-		 ip, ev->nclean, ev->nclean == 1 ? "list" : "lists", ev->nunknown, ev->nunknown == 1 ? "list gave" : "lists gave",
+		 who, ev->nclean, ev->nclean == 1 ? "list" : "lists", ev->nunknown, ev->nunknown == 1 ? "list gave" : "lists gave",
 		 ev->nunknown == 1 ? "is" : "are");
 	return "unknown";
 }
@@ -414,10 +420,12 @@ enum perr explain_report(const struct explain_knowledge *k, const struct dnsbl_c
 				     ? "Most listings lift within about 72 hours once nothing new happens." : "";
 	int oc = outcome(v, doc, ev);
 	free(ev);
+	const struct explain_outcome_info *o = &k->outcomes[oc];
+	int typed = strcmp(str(doc, "input"), "ip") == 0;
 	if (list == NULL || json_object_set_new(doc, "verdict", json_string(v)) ||
 	    json_object_set_new(doc, "outcome", json_string(explain_outcome_id(oc))) ||
-	    json_object_set_new(doc, "heading", json_string(k->outcomes[oc].heading)) ||
-	    json_object_set_new(doc, "next_step", json_string(k->outcomes[oc].next)) ||
+	    json_object_set_new(doc, "heading", json_string(typed && o->ip_heading[0] ? o->ip_heading : o->heading)) ||
+	    json_object_set_new(doc, "next_step", json_string(typed && o->ip_next[0] ? o->ip_next : o->next)) ||
 	    json_object_set_new(doc, "sentence", json_string(sentence)) ||
 	    json_object_set_new(doc, "cause", json_string(top)) || json_object_set_new(doc, "causes", list) ||
 	    json_object_set_new(doc, "expiry", json_string(expiry)))

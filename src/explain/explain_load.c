@@ -100,6 +100,8 @@ static const struct hdfl_field kind_fields[] = {
 static const struct hdfl_field outcome_fields[] = {
 	HDFL_F_TEXT(struct explain_outcome_info, "heading", heading, HDFL_REQUIRED),
 	HDFL_F_TEXT(struct explain_outcome_info, "next", next, HDFL_REQUIRED),
+	HDFL_F_TEXT(struct explain_outcome_info, "ip_heading", ip_heading, 0),
+	HDFL_F_TEXT(struct explain_outcome_info, "ip_next", ip_next, 0),
 };
 
 static const struct hdfl_field cause_fields[] = {

@@ -44,6 +44,28 @@
 <p class="notice warn" role="status" id="servers-alert"><strong><?cs var:admin.servers_listed ?> of our outgoing server<?cs if:admin.servers_count != 1 ?>s<?cs /if ?> listed right now.</strong> See <a href="#servers">our servers</a>.</p>
 <?cs /if ?>
 
+<?cs # support's two tools first: they are what a ticket needs ?>
+<div class="staff-tools">
+<section class="card ticket-search" aria-labelledby="ticket-search">
+  <h2 id="ticket-search">Find a ticket</h2>
+  <form method="get" action="/admin/submissions" class="inline">
+    <label for="ts-ticket">Ticket</label> <input id="ts-ticket" name="ticket" type="text" autocomplete="off" placeholder="HD-48213">
+    <button type="submit" class="button small">Show its submissions</button>
+  </form>
+</section>
+<section class="card link-builder" aria-labelledby="link-builder">
+  <h2 id="link-builder">Link for a customer</h2>
+  <p>A link that checks an address for the customer and keeps your ticket number with the report.</p>
+  <form method="get" action="/admin#link-builder" class="inline">
+    <label for="lb-ip">IP address or server name</label> <input id="lb-ip" name="ip" type="text" autocomplete="off" value="<?cs var:admin.link.ip ?>">
+    <label for="lb-ticket">Ticket</label> <input id="lb-ticket" name="ticket" type="text" autocomplete="off" value="<?cs var:admin.link.ticket ?>">
+    <button type="submit" class="button small">Make the link</button>
+  </form>
+  <?cs if:admin.link.error ?><p class="field-error" role="alert"><?cs var:admin.link.error ?></p><?cs /if ?>
+  <?cs if:admin.link.url ?><p><label for="lb-url">Prefilled check link</label> <input id="lb-url" type="text" readonly value="<?cs var:admin.link.url ?>"></p><?cs /if ?>
+</section>
+</div>
+
 <section class="card" aria-labelledby="per-day">
   <h2 id="per-day">Submissions per day</h2>
   <figure class="chart-figure">
@@ -190,23 +212,5 @@
   <?cs /if ?>
 </section>
 </div>
-<section class="card ticket-search" aria-labelledby="ticket-search">
-  <h2 id="ticket-search">Find a ticket</h2>
-  <form method="get" action="/admin/submissions" class="inline">
-    <label for="ts-ticket">Ticket</label> <input id="ts-ticket" name="ticket" type="text" autocomplete="off" placeholder="HD-48213">
-    <button type="submit" class="button small">Show its submissions</button>
-  </form>
-</section>
-<section class="card link-builder" aria-labelledby="link-builder">
-  <h2 id="link-builder">Link for a customer</h2>
-  <p>A link that checks an address for the customer and keeps your ticket number with the report.</p>
-  <form method="get" action="/admin#link-builder" class="inline">
-    <label for="lb-ip">IP address or server name</label> <input id="lb-ip" name="ip" type="text" autocomplete="off" value="<?cs var:admin.link.ip ?>">
-    <label for="lb-ticket">Ticket</label> <input id="lb-ticket" name="ticket" type="text" autocomplete="off" value="<?cs var:admin.link.ticket ?>">
-    <button type="submit" class="button small">Make the link</button>
-  </form>
-  <?cs if:admin.link.error ?><p class="field-error" role="alert"><?cs var:admin.link.error ?></p><?cs /if ?>
-  <?cs if:admin.link.url ?><p><label for="lb-url">Prefilled check link</label> <input id="lb-url" type="text" readonly value="<?cs var:admin.link.url ?>"></p><?cs /if ?>
-</section>
 <?cs /if ?>
 <?cs include:"layout/footer.cs" ?>

@@ -1,6 +1,6 @@
 <?cs include:"layout/header.cs" ?>
 <section class="card error-page">
-  <h1><?cs var:error.title ?></h1>
+  <h1><?cs if:error.reason == "cookie" ?>Please reload this page<?cs else ?><?cs var:error.title ?><?cs /if ?></h1>
   <?cs if:error.status == 404 ?>
   <p>There is no page at this address. If you followed a report link, check that it was copied completely.</p>
   <?cs elif:error.status == 405 ?>
@@ -19,6 +19,6 @@
   <p>We could not understand this request.</p>
   <?cs /if ?>
   <p class="muted">Reference: <code><?cs var:error.ref ?></code> (quote it if you contact support)</p>
-  <p><a class="button" href="/">Back to the check</a></p>
+  <p><a class="button" href="/"><?cs if:error.reason == "cookie" ?>Try again<?cs else ?>Back to the check<?cs /if ?></a></p>
 </section>
 <?cs include:"layout/footer.cs" ?>

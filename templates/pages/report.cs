@@ -178,7 +178,8 @@
         <td><span class="badge <?cs if:c.status == "listed" ?>listed<?cs elif:c.status == "clean" ?>clean<?cs else ?>unknown<?cs /if ?>"><?cs var:c.label ?></span><?cs if:c.policy ?> <span class="badge info">policy list</span><?cs /if ?></td>
         <td><?cs if:c.status == "clean" ?>—<?cs else ?><?cs var:c.meaning ?><?cs /if ?></td>
         <td><?cs if:c.status == "listed" ?><?cs var:c.duration ?><?cs /if ?></td>
-        <td><?cs if:c.status == "listed" && c.delist_url ?><a href="<?cs var:c.delist_url ?>" rel="noopener noreferrer">delisting page</a><?cs /if ?></td>
+        <?cs # our own server: our team asks for removal, a customer's request would only add noise ?>
+        <td><?cs if:c.status == "listed" && report.ip_is_ours ?><span class="muted">our team handles this</span><?cs elif:c.status == "listed" && c.delist_url ?><a href="<?cs var:c.delist_url ?>" rel="noopener noreferrer">delisting page</a><?cs /if ?></td>
       </tr>
     <?cs /each ?>
     </tbody>

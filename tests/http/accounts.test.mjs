@@ -337,7 +337,10 @@ describe('anonymous CSRF tokens an attacker cannot choose', () => {
       body: new URLSearchParams({ ...DEMO, csrf }),
     });
     assert.equal(res.status, 400);
-    assert.match(await res.text(), /sent one of this site’s cookies twice|sent one of this site's cookies twice/);
+    const page = await res.text();
+    assert.match(page, /sent one of this site’s cookies twice|sent one of this site's cookies twice/);
+    assert.match(page, /<title>Please reload this page · /);
+    assert.match(page, /<h1>Please reload this page<\/h1>/);
     assert.ok(setCookies(res).some((l) => /^csrf=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0$/.test(l)), 'our copy is cleared');
     for (const cookie of ['sid=a; x=1; sid=b', 'holder=a;\tholder=b', 'csrf=a;csrf=b', ' csrf = a ; csrf=b']) {
       const r = await fetch(`${stack.base}/`, { headers: { cookie } });

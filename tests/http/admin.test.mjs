@@ -237,6 +237,10 @@ describe('submissions list', () => {
     report({ ago: 50, ip: '198.18.0.8', lists: ['Cloudmark CSI'] });
     assert.equal((await count('list=cloudmark%20csi')).n, 1, 'a name a bounce gave, any case');
     assert.equal((await count('list=Cloudmark+CSI')).n, 1);
+    assert.equal((await count('list=barracuda&ip=198.18.0.7')).n, 1, 'part of one list\'s name');
+    const several = await admin.get('/admin/submissions?list=spamhaus');
+    assert.equal(several.status, 422, 'several lists hold it');
+    assert.match(await several.text(), /Several lists match this/);
     const none = await admin.get('/admin/submissions?list=No%20Such%20List');
     assert.equal(none.status, 200, 'a name nothing named: no rows, not an error');
     assert.match(await none.text(), /No submissions match/);

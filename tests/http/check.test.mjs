@@ -53,7 +53,9 @@ test('a raw AOL bounce: verdict, listed rows, causes, remedies', async () => {
   assert.doesNotMatch(html, /<option value="[a-z]+" selected>/);
   assert.match(html, /action="\/r\/[A-Za-z0-9_-]{32}#smtp"/);
   assert.match(html, /<option value="other">My provider isn't listed<\/option>/);
-  assert.match(html, /href="https:\/\/check\.spamhaus\.org\/results\/\?query=192\.0\.2\.2"/);
+  // our own server: our team asks for removal, no delisting link for the customer
+  assert.match(html, /<span class="muted">our team handles this<\/span>/);
+  assert.doesNotMatch(html, />delisting page</);
   assert.match(html, new RegExp(`value="http://127\\.0\\.0\\.1:${stack.port}/r/${token}"`), 'absolute copy link');
   assert.match(html, /data-copy-target="report-link"/);
   // the holder sees the recipient
@@ -401,7 +403,7 @@ test('the small set of verdict headings, each with one next step', async () => {
     [{ bounce: fixture('aol-rtr-bb.eml') }, 'provider_filter', /Blocked by the receiving provider&#39;s own filter/],
     [{ bounce: fixture('spamhaus-xbl-pasted.txt') }, 'our_server_listed', /Blocked because our mail server is on a block list/],
     [{ bounce: fixture('unknown-user.txt') }, 'not_blocklist', /Not a block-list problem/],
-    [{ ip: '192.0.2.1' }, 'not_blocklist', /Not a block-list problem/],
+    [{ ip: '192.0.2.1' }, 'not_blocklist', /Not on any block list we checked/],
     [{ bounce: 'Your message could not be delivered.\nPlease contact your administrator.\n' }, 'could_not_tell', /We could not tell/],
   ];
   for (const [form, outcome, heading] of cases) {
@@ -542,6 +544,7 @@ describe('a server name in the IP field (resolved through dns.servers)', () => {
     for (const typed of ['mail.servers.example', ' MAIL.Servers.Example. ']) {
       const { html, token } = await reportOf(c, await check(c, { ip: typed }));
       assert.match(html, /Live status of 192\.0\.2\.2 \(mail\.servers\.example\)/, typed);
+      assert.match(html, /192\.0\.2\.2 \(mail\.servers\.example\) is listed on \d+ of the \d+ block lists we checked/, 'the name is in the verdict');
       assert.match(html, /<span class="badge listed">listed<\/span>/);
       const doc = await (await c.get(`/api/v1/reports/${token}`)).json();
       assert.equal(doc.ip, '192.0.2.2');
@@ -556,7 +559,7 @@ describe('a server name in the IP field (resolved through dns.servers)', () => {
     const html = await res.text();
     assert.match(html, /<code>multi\.servers\.example<\/code> has 2 addresses\./);
     const buttons = [...html.matchAll(/<input type="hidden" name="ip" value="([^"]+)">/g)].map((m) => m[1]);
-    assert.deepEqual(buttons.sort(), ['192.0.2.1', '192.0.2.2']);
+    assert.deepEqual(buttons, ['192.0.2.1', '192.0.2.2'], 'in address order, the same on every visit');
     assert.match(html, /<input type="hidden" name="ticket" value="HD-515">/, 'the ticket is kept');
     const csrf = html.match(/name="csrf" value="([^"]+)"/)[1];
     const { html: report } = await reportOf(c, await c.post('/check', { csrf, ip: '192.0.2.1', ticket: 'HD-515' }));
@@ -594,4 +597,11 @@ describe('a server name in the IP field (resolved through dns.servers)', () => {
       await silent.stop();
     }
   });
+});
+
+test('an address that is not ours: each listing links to its delisting page', async () => {
+  const c = new Client(stack.base);
+  const { html } = await reportOf(c, await check(c, { ip: '127.0.0.2' }));
+  assert.match(html, /<a href="https:\/\/check\.spamhaus\.org\/results\/\?query=127\.0\.0\.2" rel="noopener noreferrer">delisting page<\/a>/);
+  assert.doesNotMatch(html, /our team handles this/);
 });

@@ -55,6 +55,10 @@ struct explain_kind_info {
 struct explain_outcome_info {
 	char heading[128];
 	char next[EXPLAIN_TEXT_MAX];
+	/* for a check of an address the customer typed (no bounce), when it
+	 * needs other words; "" = the same */
+	char ip_heading[128];
+	char ip_next[EXPLAIN_TEXT_MAX];
 };
 
 struct explain_cause_info {
