@@ -62,7 +62,8 @@
     <button type="submit" class="button small">Make the link</button>
   </form>
   <?cs if:admin.link.error ?><p class="field-error" role="alert"><?cs var:admin.link.error ?></p><?cs /if ?>
-  <?cs if:admin.link.url ?><p><label for="lb-url">Prefilled check link</label> <input id="lb-url" type="text" readonly value="<?cs var:admin.link.url ?>"></p><?cs /if ?>
+  <?cs if:admin.link.url ?><p><label for="lb-url">Prefilled check link</label> <input id="lb-url" type="text" readonly value="<?cs var:admin.link.url ?>"></p>
+  <p><button type="button" class="button small" data-copy-target="lb-url" hidden>Copy link</button></p><?cs /if ?>
 </section>
 </div>
 

@@ -103,6 +103,7 @@ for (const width of [1280, 390]) {
     await logIn(page, 'admin', 'demo-admin-pw');
     await check(page, 'admin', width);
     await page.goto(`${stack.base}/admin?ip=192.0.2.2&ticket=T-1#link-builder`);
+    assert.ok(await page.getByRole('button', { name: 'Copy link' }).isVisible(), 'the builder\'s link has a Copy button');
     await check(page, 'admin-link', width);
     await page.goto(`${stack.base}/admin/submissions`);
     await check(page, 'submissions', width);
