@@ -2,6 +2,7 @@
 #include <ClearSilver.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,6 +151,16 @@ enum perr view_set(struct view *v, const char *key, const char *value)
 		return PERR_NOMEM;
 	}
 	return PERR_OK;
+}
+
+enum perr view_set_time(struct view *v, const char *key, long long t)
+{
+	char when[64];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (gmtime_r(&tt, &tm) == NULL || strftime(when, sizeof when, "%d %B %Y, %H:%M UTC", &tm) == 0)
+		snprintf(when, sizeof when, "-");
+	return view_set(v, key, when);
 }
 
 enum perr view_set_int(struct view *v, const char *key, long long n)

@@ -42,6 +42,8 @@ void view_free(struct view *v);
  * value; NULL value leaves the key unset. Returns PERR_NOMEM on failure. */
 enum perr view_set(struct view *v, const char *key, const char *value);
 enum perr view_set_int(struct view *v, const char *key, long long n);
+/* Sets key to a Unix time as people read it: "03 December 2026, 17:22 UTC". */
+enum perr view_set_time(struct view *v, const char *key, long long t);
 
 /* Renders page with v into a malloc'd buffer (*out, *outlen; caller frees). */
 enum perr render_page(struct render *r, enum page p, struct view *v, char **out, size_t *outlen);

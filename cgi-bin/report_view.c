@@ -1,12 +1,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "app.h"
 #include "check_web.h"
 #include "explain/explain.h"
 #include "http.h"
+#include "monitor_view.h"
 #include "dnsbl/knowledge_dnsbl.h"
 #include "accounts/knowledge_isp.h"
 #include "render.h"
@@ -184,12 +184,7 @@ static void fill_monitor(struct request *req, struct view *v, const struct repor
 	if (!r->ip_is_ours || !r->ip[0] ||
 	    store_monitor_current(req->app->store, r->ip, open, 8, &n) != PERR_OK || n == 0)
 		return;
-	char when[64];
-	time_t since = (time_t)open[0].since;
-	struct tm tm;
-	gmtime_r(&since, &tm);
-	strftime(when, sizeof when, "%d %B %Y, %H:%M UTC", &tm);
-	view_set(v, "monitor.since", when);
+	view_set_time(v, "monitor.since", open[0].since);
 	if (n > 2)   /* the notice names two: it stays short on a phone */
 		view_set_int(v, "monitor.more", (long long)(n - 2));
 	for (size_t i = 0; i < n; i++) {
@@ -221,35 +216,8 @@ static void fill_our_servers(struct request *req, struct view *v)
 	struct monitor_run run;
 	if (store_monitor_last_run(req->app->store, &run) != PERR_OK)
 		return;
-	char when[64];
-	time_t t = (time_t)run.finished;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof when, "%d %B %Y, %H:%M UTC", &tm);
-	view_set(v, "ours.checked", when);
-	struct monitor_listing open[16];
-	size_t n = 0, servers = 0;
-	if (store_monitor_current(req->app->store, NULL, open, 16, &n) != PERR_OK)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		size_t first = 0;
-		while (strcmp(open[first].ip, open[i].ip) != 0)
-			first++;
-		if (first != i)
-			continue;   /* this server's line is written */
-		char lists[512] = "", k[48];
-		for (size_t j = i; j < n; j++) {
-			if (strcmp(open[j].ip, open[i].ip) != 0)
-				continue;
-			const struct dnsbl_list *l = dnsbl_catalogue_find(req->app->catalogue, open[j].zone);
-			size_t used = strlen(lists);
-			snprintf(lists + used, sizeof lists - used, "%s%s", used ? ", " : "", l ? l->name : open[j].zone);
-		}
-		snprintf(k, sizeof k, "ours.listed.%zu.ip", servers);
-		view_set(v, k, open[i].ip);
-		snprintf(k, sizeof k, "ours.listed.%zu.lists", servers++);
-		view_set(v, k, lists);
-	}
+	view_set_time(v, "ours.checked", run.finished);
+	(void)monitor_view_servers(req, v, "ours.listed");
 }
 
 void report_monitor_signature(struct request *req, const struct report_stored *r, char *buf, size_t len)
@@ -284,12 +252,7 @@ enum perr report_view_fill(struct request *req, const struct report_stored *r, j
 	const char *token = jstr(doc, "token");
 	view_set(v, "report.token", token);
 	fill_link(req, v, token);
-	char when[64];
-	time_t created = (time_t)r->created;
-	struct tm tm;
-	gmtime_r(&created, &tm);
-	strftime(when, sizeof when, "%d %B %Y, %H:%M UTC", &tm);
-	view_set(v, "report.created", when);
+	view_set_time(v, "report.created", r->created);
 	view_set(v, "report.ticket", r->ticket[0] ? r->ticket : NULL);
 	view_set(v, "report.previous", r->previous_token[0] ? r->previous_token : NULL);
 	view_set(v, "report.newer", r->newer_token[0] ? r->newer_token : NULL);

@@ -249,6 +249,20 @@ void store_col_text(sqlite3_stmt *s, int i, char *buf, size_t len)
 	snprintf(buf, len, "%s", v ? (const char *)v : "");
 }
 
+enum perr store_one_text(struct store *st, sqlite3_stmt *s, char *buf, size_t len, const char *where)
+{
+	int step = sqlite3_step(s);
+	enum perr rc = PERR_NOT_FOUND;
+	if (step == SQLITE_ROW) {
+		store_col_text(s, 0, buf, len);
+		rc = PERR_OK;
+	} else if (step != SQLITE_DONE) {
+		rc = store_fail(st, where);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
 enum perr store_begin(struct store *st)
 {
 	return exec(st, "BEGIN IMMEDIATE", "begin");

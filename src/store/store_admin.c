@@ -386,13 +386,7 @@ enum perr store_admin_list_key(struct store *st, const char *typed, char *out, s
 	if (s == NULL)
 		return PERR_DB;
 	store_bind_text(s, 1, typed);
-	int step = sqlite3_step(s);
-	if (step == SQLITE_ROW)
-		store_col_text(s, 0, out, outlen);
-	sqlite3_reset(s);
-	if (step == SQLITE_ROW)
-		return PERR_OK;
-	return step == SQLITE_DONE ? PERR_NOT_FOUND : store_fail(st, "admin list key");
+	return store_one_text(st, s, out, outlen, "admin list key");
 }
 
 enum perr store_admin_count(struct store *st, const struct admin_filter *f, long long cap,

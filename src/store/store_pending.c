@@ -53,16 +53,7 @@ enum perr store_pending_find(struct store *st, const uint8_t key[32], long long 
 		return PERR_DB;
 	sqlite3_bind_blob(s, 1, key, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, since);
-	enum perr rc = PERR_NOT_FOUND;
-	int step = sqlite3_step(s);
-	if (step == SQLITE_ROW) {
-		store_col_text(s, 0, token, REPORT_TOKEN_CHARS + 1);
-		rc = PERR_OK;
-	} else if (step != SQLITE_DONE) {
-		rc = store_fail(st, "pending find");
-	}
-	sqlite3_reset(s);
-	return rc;
+	return store_one_text(st, s, token, REPORT_TOKEN_CHARS + 1, "pending find");
 }
 
 enum perr store_pending_get(struct store *st, const char *token, struct pending_check *out)

@@ -240,16 +240,7 @@ enum perr store_report_find_link(struct store *st, const char *ip, const char *t
 	store_bind_text(s, 1, ip);
 	sqlite3_bind_int64(s, 2, since);
 	store_bind_text(s, 3, ticket);
-	enum perr rc = PERR_NOT_FOUND;
-	int step = sqlite3_step(s);
-	if (step == SQLITE_ROW) {
-		store_col_text(s, 0, token, REPORT_TOKEN_CHARS + 1);
-		rc = PERR_OK;
-	} else if (step != SQLITE_DONE) {
-		rc = store_fail(st, "report find link");
-	}
-	sqlite3_reset(s);
-	return rc;
+	return store_one_text(st, s, token, REPORT_TOKEN_CHARS + 1, "report find link");
 }
 
 enum perr store_reports_of_user(struct store *st, long long user_id, int limit, report_mine_cb cb, void *ctx)

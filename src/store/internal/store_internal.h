@@ -20,6 +20,11 @@ int store_bind_text(sqlite3_stmt *s, int i, const char *v);
 /* Copies column i as text into buf (empty string for NULL). */
 void store_col_text(sqlite3_stmt *s, int i, char *buf, size_t len);
 
+/* Steps a bound statement once and resets it: its first row's column 0
+ * as text into buf. PERR_OK, PERR_NOT_FOUND when there is no row, or the
+ * failure logged at where. */
+enum perr store_one_text(struct store *st, sqlite3_stmt *s, char *buf, size_t len, const char *where);
+
 /* Creates path 0640 if missing, before SQLite sees it (SQLite gives the
  * -wal, -shm and -journal files the mode of the database file), and
  * tightens it and those files if an older version left them readable by
