@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../lib/chromium.mjs';
 import { startStack, ROOT } from '../lib/stack.mjs';
 import { startRbldnsd } from '../lib/rbldnsd.mjs';
 import { axeViolations } from '../lib/axe.mjs';
@@ -26,11 +26,7 @@ before(async () => {
       'dns.lists': 'zen.spamhaus.org, bl.spamcop.net, xbl.spamhaus.org', 'checks.threads': 4, 'dns.timeout_ms': 3000,
     },
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   mkdirSync(SHOTS, { recursive: true });
 });
 after(async () => { await browser?.close(); await stack?.stop(); await dns?.stop(); });

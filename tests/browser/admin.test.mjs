@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromiumProfile } from '../lib/chromium.mjs';
 import { startStack, tempDir, sqlite, ROOT } from '../lib/stack.mjs';
 
 const SHOTS = join(ROOT, 'tests/browser/screenshots');
@@ -40,11 +40,7 @@ function seed() {
 before(async () => {
   stack = await startStack({ workers: 2, conf: { 'site.outgoing_ips': '203.0.113.25, 203.0.113.26' } });
   profile = tempDir('blhd-chromium-');
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  context = await launchChromiumProfile(profile, {
     viewport: { width: 1200, height: 900 },
     javaScriptEnabled: false,   // the dashboard needs none
   });

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../lib/chromium.mjs';
 import { spawnSync } from 'node:child_process';
 import { startStack, bin, ROOT } from '../lib/stack.mjs';
 import { startRbldnsd } from '../lib/rbldnsd.mjs';
@@ -20,12 +20,7 @@ before(async () => {
   dns = await startRbldnsd();
   stack = await startStack({ conf: { 'dns.servers': dns.server, 'site.outgoing_ips': '192.0.2.2' } });
   // a fresh temporary profile per launch (playwright's default)
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({
     viewport: { width: 1200, height: 900 },
     permissions: ['clipboard-read', 'clipboard-write'],

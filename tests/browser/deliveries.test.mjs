@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromiumProfile } from '../lib/chromium.mjs';
 import { startStack, tempDir, bin, ROOT } from '../lib/stack.mjs';
 import { startRbldnsd } from '../lib/rbldnsd.mjs';
 
@@ -29,11 +29,7 @@ before(async () => {
     'Spamhaus list; see https://postmaster.yahooinc.com/error-codes (in reply to MAIL FROM command))\n');
   execFileSync(bin('tools/portalctl'), ['--conf', stack.confPath, 'maillog', log]);
   profile = tempDir('blhd-chromium-');
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  context = await launchChromiumProfile(profile, {
     viewport: { width: 390, height: 844 },
   });
 });

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromiumProfile } from '../lib/chromium.mjs';
 import { startStack, tempDir, ROOT } from '../lib/stack.mjs';
 
 const SHOTS = join(ROOT, 'tests/browser/screenshots');
@@ -14,11 +14,7 @@ let stack, context, profile;
 before(async () => {
   stack = await startStack({ workers: 2 });
   profile = tempDir('blhd-chromium-');
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  context = await launchChromiumProfile(profile, {
     viewport: { width: 1200, height: 900 },
   });
 });
